@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from friends.models import FriendRequest, Friendship
+
+
+@admin.register(FriendRequest)
+class FriendRequestAdmin(admin.ModelAdmin):
+    list_display = ["sender", "recipient", "status", "created_at", "decided_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["sender__username", "recipient__username"]
+    autocomplete_fields = ["sender", "recipient"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Friendship)
+class FriendshipAdmin(admin.ModelAdmin):
+    list_display = ["user_low", "user_high", "created_at"]
+    search_fields = ["user_low__username", "user_high__username"]
+    autocomplete_fields = ["user_low", "user_high"]
+    date_hierarchy = "created_at"

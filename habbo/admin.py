@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from habbo.models import ProcessedEvent, User
+
+
+@admin.register(User)
+class HotelUserAdmin(UserAdmin):
+    list_display = ["username", "motto", "credits", "is_active", "is_staff", "last_seen", "date_joined"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "date_joined", "last_seen"]
+    search_fields = ["username", "email", "motto"]
+    fieldsets = UserAdmin.fieldsets + (
+        ("Hotel", {"fields": ("motto", "credits", "figure_skin", "figure_shirt", "figure_legs", "last_seen")}),
+    )
+
+
+@admin.register(ProcessedEvent)
+class ProcessedEventAdmin(admin.ModelAdmin):
+    list_display = ["event_type", "consumer", "event_id", "topic", "partition", "offset", "processed_at"]
+    list_filter = ["consumer", "event_type"]
+    search_fields = ["=event_id"]
+    date_hierarchy = "processed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

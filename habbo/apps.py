@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class HabboConfig(AppConfig):
+    name = "habbo"
+    verbose_name = "Hotel"
+
+    def ready(self):
+        # Declaring an event class registers it; load every app's events.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("events")

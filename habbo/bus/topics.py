@@ -1,0 +1,29 @@
+"""Every Kafka topic, declared once. Names take KAFKA_TOPIC_PREFIX."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    partitions: int
+    key: str  # what the message key is; documented in docs/events.md
+
+    @property
+    def full_name(self) -> str:
+        return settings.KAFKA_TOPIC_PREFIX + self.name
+
+    @property
+    def dlq_name(self) -> str:
+        return self.full_name + ".dlq"
+
+
+ROOM_EVENTS = Topic("room-events", 6, "room id")
+CHAT_MESSAGES = Topic("chat-messages", 6, "room id")
+FRIEND_REQUESTS = Topic("friend-requests", 6, "the ordered user pair, '<lower id>:<higher id>'")
+PURCHASES = Topic("purchases", 3, "buyer's user id")
+MODERATION = Topic("moderation", 3, "target user id")
+
+ALL_TOPICS = (ROOM_EVENTS, CHAT_MESSAGES, FRIEND_REQUESTS, PURCHASES, MODERATION)

@@ -1,0 +1,29 @@
+"""The hotel socket: one per open page, carrying pushes to `user.<id>`."""
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from habbo.bus.push import user_group
+
+CLOSE_NOT_LOGGED_IN = 4401
+
+
+class HotelConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        user = self.scope["user"]
+        if not user.is_authenticated:
+            await self.close(code=CLOSE_NOT_LOGGED_IN, reason="log in first")
+            return
+        self.group = user_group(user.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        await self.send_json({"type": "error", "code": "read_only", "message": "this socket only delivers notices"})
+
+    async def user_notify(self, message):
+        """A durable event for this player: forwarded as {"type": kind, ...data}."""
+        await self.send_json({"type": message["kind"], **message["data"]})

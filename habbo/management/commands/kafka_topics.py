@@ -1,0 +1,57 @@
+"""Create every declared topic (and its DLQ) or, with --check, only verify them."""
+
+import time
+
+from confluent_kafka import KafkaException
+from confluent_kafka.admin import AdminClient, NewTopic
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from habbo.bus.topics import ALL_TOPICS
+
+
+class Command(BaseCommand):
+    help = "Create or check every Kafka topic the hotel uses (names take KAFKA_TOPIC_PREFIX)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--check", action="store_true", help="only report; exit 1 if a topic is missing")
+        parser.add_argument("--wait", type=float, default=60, help="seconds to wait for the broker")
+
+    def handle(self, *args, check: bool, wait: float, **options):
+        admin = AdminClient({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS})
+        existing = self._existing(admin, wait)
+        wanted = {t.full_name: t.partitions for t in ALL_TOPICS} | {t.dlq_name: 1 for t in ALL_TOPICS}
+        missing = [name for name in wanted if name not in existing]
+        for name, partitions in wanted.items():
+            if name in existing and existing[name] != partitions:
+                self.stdout.write(f"{name}: has {existing[name]} partitions, declared {partitions}")
+        if check:
+            if missing:
+                raise CommandError(f"missing topics: {', '.join(missing)}")
+            self.stdout.write(f"all {len(wanted)} topics present")
+            return
+        if missing:
+            futures = admin.create_topics(
+                [NewTopic(name, num_partitions=wanted[name], replication_factor=1) for name in missing],
+                operation_timeout=30,
+            )
+            for name, future in futures.items():
+                try:
+                    future.result()
+                except KafkaException as exc:
+                    if exc.args[0].name() != "TOPIC_ALREADY_EXISTS":
+                        raise CommandError(f"cannot create {name}: {exc}") from exc
+        self.stdout.write(f"topics ready: {len(wanted)} ({len(missing)} created)")
+
+    def _existing(self, admin: AdminClient, wait: float) -> dict[str, int]:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                metadata = admin.list_topics(timeout=5)
+                return {name: len(t.partitions) for name, t in metadata.topics.items()}
+            except KafkaException as exc:
+                if time.monotonic() > deadline:
+                    raise CommandError(
+                        f"Kafka at {settings.KAFKA_BOOTSTRAP_SERVERS} is unreachable: {exc}"
+                    ) from exc
+                time.sleep(1)

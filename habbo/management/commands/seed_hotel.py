@@ -1,0 +1,78 @@
+"""Seed a demo hotel: two players, a furniture catalogue and public rooms.
+
+Safe to run again: what exists is left as it is. The rooms are applied
+straight through rooms.services (not via Kafka) so seeding needs no consumer.
+"""
+
+import uuid
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from habbo.models import User
+from rooms.events import RoomCreated
+from rooms.layouts import LAYOUTS
+from rooms.models import Item, Room
+from rooms.services import room_create
+
+DEMO_PLAYERS = [
+    ("demo1", "hotel-demo-1", {"figure_shirt": "#ef4444", "motto": "First guest of the hotel"}),
+    ("demo2", "hotel-demo-2", {"figure_shirt": "#22c55e", "figure_skin": "#c68642", "motto": "Here for the pool"}),
+]
+CATALOGUE = [
+    ("Wooden chair", 3, 1, 1, "#a16207", True, False),
+    ("Sofa", 8, 2, 1, "#7c3aed", True, False),
+    ("Table", 5, 2, 2, "#92400e", False, False),
+    ("Plant", 4, 1, 1, "#16a34a", False, False),
+    ("Rug", 6, 3, 2, "#dc2626", False, True),
+    ("Lamp", 4, 1, 1, "#facc15", False, False),
+]
+DEMO_ROOMS = [
+    ("Welcome Lobby", "Everyone starts here. Say hi!", "lounge", 50),
+    ("Rooftop Terraces", "Three levels of sunshine.", "terraces", 25),
+    ("The Pool Courtyard", "Mind the water in the middle.", "courtyard", 30),
+    ("Hall of Fame", "A long corridor of legends.", "corridor", 25),
+]
+SEED_NAMESPACE = uuid.UUID("6f1c7d5e-9a39-4c1e-9f52-0d3b1f8f2a10")
+
+
+class Command(BaseCommand):
+    help = "Create the demo hotel (players, catalogue, public rooms); running it again changes nothing."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        players = [self._player(name, password, extra) for name, password, extra in DEMO_PLAYERS]
+        for name, price, width, length, colour, can_sit, can_walk_on in CATALOGUE:
+            Item.objects.get_or_create(
+                name=name,
+                defaults=dict(
+                    price=price, width=width, length=length, colour=colour, can_sit=can_sit, can_walk_on=can_walk_on
+                ),
+            )
+        for name, description, layout, capacity in DEMO_ROOMS:
+            room_id = uuid.uuid5(SEED_NAMESPACE, name)
+            if Room.objects.filter(pk=room_id).exists():
+                continue
+            plan = LAYOUTS[layout].plan
+            event = RoomCreated(
+                room_id=room_id,
+                owner_id=players[0].pk,
+                name=name,
+                description=description,
+                capacity=capacity,
+                floor_plan=plan.text(),
+                door_x=plan.door_x,
+                door_y=plan.door_y,
+                is_public=True,
+            )
+            room_create(event=event, actor_id=None)
+        self.stdout.write("demo players (username / password):")
+        for name, password, _ in DEMO_PLAYERS:
+            self.stdout.write(f"  {name} / {password}")
+
+    def _player(self, username: str, password: str, extra: dict) -> User:
+        user, created = User.objects.get_or_create(username=username, defaults=extra)
+        if created:
+            user.set_password(password)
+            user.save()
+        return user

@@ -1,0 +1,41 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #a1b2c3.")
+
+
+class User(AbstractUser):
+    """A player. The figure is drawn from three colours (no copied artwork)."""
+
+    figure_skin = models.CharField(max_length=7, default="#f2c8a0", validators=[hex_colour])
+    figure_shirt = models.CharField(max_length=7, default="#3b82f6", validators=[hex_colour])
+    figure_legs = models.CharField(max_length=7, default="#1f2937", validators=[hex_colour])
+    motto = models.CharField(max_length=100, blank=True)
+    credits = models.PositiveIntegerField(default=100)
+    last_seen = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def figure(self) -> dict[str, str]:
+        return {"skin": self.figure_skin, "shirt": self.figure_shirt, "legs": self.figure_legs}
+
+
+class ProcessedEvent(models.Model):
+    """An event one consumer has applied; makes a second delivery a no-op."""
+
+    consumer = models.CharField(max_length=64)
+    event_id = models.UUIDField()
+    event_type = models.CharField(max_length=64)
+    topic = models.CharField(max_length=200)
+    partition = models.IntegerField()
+    offset = models.BigIntegerField()
+    processed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consumer", "event_id"], name="processed_event_once_per_consumer")
+        ]
+        indexes = [models.Index(fields=["consumer", "-processed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.consumer}: {self.event_type} {self.event_id}"

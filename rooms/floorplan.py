@@ -1,0 +1,54 @@
+"""Floor plans: a height map of rows, one character a tile.
+
+'x' is no tile (void); '0'-'9' is a walkable tile at that height.
+Rows are separated by newlines and all have the same width.
+"""
+
+from dataclasses import dataclass
+
+MAX_SIDE = 64
+TILE_CHARS = frozenset("x0123456789")
+
+
+@dataclass(frozen=True)
+class FloorPlan:
+    rows: tuple[str, ...]
+    door_x: int
+    door_y: int
+
+    @classmethod
+    def parse(cls, text: str, door_x: int, door_y: int) -> "FloorPlan":
+        rows = tuple(row.strip() for row in text.strip().splitlines())
+        if not rows or not rows[0]:
+            raise ValueError("the floor plan is empty")
+        if len(rows) > MAX_SIDE or len(rows[0]) > MAX_SIDE:
+            raise ValueError(f"the floor plan is larger than {MAX_SIDE}×{MAX_SIDE}")
+        if any(len(row) != len(rows[0]) for row in rows):
+            raise ValueError("every row of the floor plan must have the same width")
+        if any(ch not in TILE_CHARS for row in rows for ch in row):
+            raise ValueError("the floor plan may only hold 'x' and the digits 0-9")
+        plan = cls(rows, door_x, door_y)
+        if not plan.is_tile(door_x, door_y):
+            raise ValueError("the door must be on a tile")
+        return plan
+
+    @property
+    def width(self) -> int:
+        return len(self.rows[0])
+
+    @property
+    def depth(self) -> int:
+        return len(self.rows)
+
+    def is_tile(self, x: int, y: int) -> bool:
+        return 0 <= y < self.depth and 0 <= x < self.width and self.rows[y][x] != "x"
+
+    def height(self, x: int, y: int) -> int:
+        return int(self.rows[y][x])
+
+    @property
+    def tile_count(self) -> int:
+        return sum(row.count(ch) for row in self.rows for ch in "0123456789")
+
+    def text(self) -> str:
+        return "\n".join(self.rows)

@@ -1,0 +1,68 @@
+"""Writes for rooms. Views, sockets and Kafka handlers call these."""
+
+import uuid
+
+from django.db import transaction
+
+from habbo.bus.events import InvalidEvent
+from habbo.bus.producer import publish
+from habbo.bus.push import push_on_commit, user_group
+from habbo.models import User
+from rooms.events import RoomCreated
+from rooms.layouts import LAYOUTS
+from rooms.models import Room
+
+
+def room_create_request(
+    *, owner: User, name: str, description: str, capacity: int, layout: str, is_public: bool
+) -> uuid.UUID:
+    """Publish room.created and return the new room's id once Kafka has it.
+
+    The room row appears when the rooms consumer applies the event.
+    Raises EventBusUnavailable if Kafka does not acknowledge.
+    """
+    plan = LAYOUTS[layout].plan
+    event = RoomCreated(
+        room_id=uuid.uuid4(),
+        owner_id=owner.pk,
+        name=name,
+        description=description,
+        capacity=capacity,
+        floor_plan=plan.text(),
+        door_x=plan.door_x,
+        door_y=plan.door_y,
+        is_public=is_public,
+    )
+    publish(event, actor=owner.pk)
+    return event.room_id
+
+
+@transaction.atomic
+def room_create(*, event: RoomCreated, actor_id: int | None) -> Room:
+    """Apply room.created: make the room and tell its owner after commit."""
+    if actor_id is not None and actor_id != event.owner_id:
+        raise InvalidEvent(f"user {actor_id} cannot create a room for user {event.owner_id}")
+    if not User.objects.filter(pk=event.owner_id).exists():
+        raise InvalidEvent(f"unknown owner {event.owner_id}")
+    if Room.objects.filter(pk=event.room_id).exists():
+        raise InvalidEvent(f"room {event.room_id} already exists")
+    room = Room.objects.create(
+        id=event.room_id,
+        owner_id=event.owner_id,
+        name=event.name,
+        description=event.description,
+        capacity=event.capacity,
+        floor_plan=event.floor_plan,
+        door_x=event.door_x,
+        door_y=event.door_y,
+        is_public=event.is_public,
+    )
+    push_on_commit(
+        user_group(event.owner_id),
+        {
+            "type": "user.notify",
+            "kind": "room.created",
+            "data": {"room": {"id": str(room.id), "name": room.name, "url": room.get_absolute_url()}},
+        },
+    )
+    return room

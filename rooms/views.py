@@ -1,0 +1,50 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from rooms import selectors, services
+from rooms.forms import RoomCreateForm
+from rooms.layouts import LAYOUTS
+from rooms.models import Room
+
+
+def _navigator(request, form: RoomCreateForm, status: int = 200):
+    creating = request.GET.get("creating", "")
+    if creating and Room.objects.filter(pk=creating).exists():
+        return redirect("room", room_id=creating)
+    return render(
+        request,
+        "rooms/navigator.html",
+        {
+            "public_rooms": selectors.public_rooms(),
+            "my_rooms": selectors.rooms_of(request.user),
+            "popular_rooms": selectors.popular_rooms(),
+            "form": form,
+            "layouts": LAYOUTS,
+            "creating": creating,
+        },
+        status=status,
+    )
+
+
+@login_required
+def navigator(request):
+    return _navigator(request, RoomCreateForm())
+
+
+@login_required
+@require_POST
+def room_create(request):
+    form = RoomCreateForm(request.POST)
+    if not form.is_valid():
+        return _navigator(request, form, status=400)
+    # EventBusUnavailable propagates to EventBusUnavailableMiddleware: a 503 page.
+    room_id = services.room_create_request(owner=request.user, **form.cleaned_data)
+    return redirect(f"{reverse('navigator')}?creating={room_id}")
+
+
+@login_required
+def room_detail(request, room_id):
+    room = get_object_or_404(Room.objects.select_related("owner"), pk=room_id)
+    return render(request, "rooms/room.html", {"room": room, "plan": room.plan})

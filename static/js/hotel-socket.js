@@ -1,0 +1,41 @@
+// The hotel socket: notices for this player (room created, later friend
+// requests ...). Reconnects with backoff and says so. Other scripts listen
+// for `hotel:<type>` events on window.
+
+const toasts = document.getElementById("toasts");
+
+export function toast(text, kind = "info", { sticky = false } = {}) {
+  const el = document.createElement("div");
+  el.className = `toast ${kind}`;
+  el.textContent = text; // always text, never HTML
+  toasts.append(el);
+  if (!sticky) setTimeout(() => el.remove(), 6000);
+  return el;
+}
+
+let delay = 500;
+let offline = null;
+
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const socket = new WebSocket(`${scheme}://${location.host}/ws/hotel/`);
+  socket.addEventListener("open", () => {
+    delay = 500;
+    if (offline) { offline.remove(); offline = null; toast("Reconnected."); }
+    window.dispatchEvent(new CustomEvent("hotel:connected"));
+  });
+  socket.addEventListener("message", (e) => {
+    const message = JSON.parse(e.data);
+    window.dispatchEvent(new CustomEvent(`hotel:${message.type}`, { detail: message }));
+  });
+  socket.addEventListener("close", (e) => {
+    if (e.code === 4401) return; // logged out: nothing to reconnect to
+    if (!offline) offline = toast("Connection lost, reconnecting…", "warn", { sticky: true });
+    setTimeout(connect, delay);
+    delay = Math.min(delay * 2, 15000);
+  });
+}
+
+connect();
+
+window.addEventListener("hotel:room.created", (e) => toast(`Your room “${e.detail.room.name}” is ready.`));
