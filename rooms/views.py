@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,8 +11,15 @@ from rooms.layouts import LAYOUTS
 from rooms.models import Room
 
 
+def _pending_room(request) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.GET.get("creating", ""))
+    except ValueError:
+        return None
+
+
 def _navigator(request, form: RoomCreateForm, status: int = 200):
-    creating = request.GET.get("creating", "")
+    creating = _pending_room(request)
     if creating and Room.objects.filter(pk=creating).exists():
         return redirect("room", room_id=creating)
     return render(

@@ -81,6 +81,11 @@ class ConsumerLoop:
                     continue
                 self._handle(msg)
                 handled[(msg.topic(), msg.partition())] = msg.offset() + 1
+                if self.consecutive_bad >= settings.KAFKA_MAX_CONSECUTIVE_BAD:
+                    raise TooManyBadMessages(
+                        f"consumer {self.spec.name}: {self.consecutive_bad} bad messages in a row "
+                        f"on {msg.topic()}; stopping"
+                    )
         finally:
             # Whatever happened, what was handled is committed: DLQ first, then offsets.
             if handled:
@@ -154,7 +159,3 @@ class ConsumerLoop:
         self._dlq.poll(0)
         self.dead_lettered += 1
         self.consecutive_bad += 1
-        if self.consecutive_bad >= settings.KAFKA_MAX_CONSECUTIVE_BAD:
-            raise TooManyBadMessages(
-                f"consumer {self.spec.name}: {self.consecutive_bad} bad messages in a row on {msg.topic()}; stopping"
-            )

@@ -1,0 +1,168 @@
+"""Fixtures for tests against the real services scripts/test starts:
+PostgreSQL (the test database), Redis (channel layer) and Apache Kafka.
+
+Each Kafka test gets topics of its own (a fresh KAFKA_TOPIC_PREFIX), so tests
+never see each other's events or consumer-group offsets.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from confluent_kafka import Consumer, TopicPartition
+from django.conf import settings
+from django.core.management import call_command
+from asgiref.sync import sync_to_async
+from django.db import connection, connections
+
+ROOT = Path(__file__).resolve().parent
+CONSUMER_APP_NAME = "hotel-test-consumer"
+
+
+def wait_for(predicate: Callable[[], object], timeout: float = 30, interval: float = 0.05, what: str = "condition"):
+    """Poll until predicate() is truthy; return its value or fail."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def pytest_collection_modifyitems(items):
+    # Tests that stop the broker go last, so an unlucky restart delays nobody.
+    items.sort(key=lambda item: item.get_closest_marker("kafka_outage") is not None)
+
+
+@pytest.fixture
+def kafka(settings) -> "KafkaHelper":
+    settings.KAFKA_TOPIC_PREFIX = f"test-{uuid.uuid4().hex[:10]}."
+    call_command("kafka_topics", verbosity=0)
+    return KafkaHelper(settings.KAFKA_TOPIC_PREFIX)
+
+
+class KafkaHelper:
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def read(self, topic: str, count: int, timeout: float = 20) -> list:
+        """Read `count` messages from the start of every partition of `topic`."""
+        consumer = Consumer(
+            {
+                "bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS,
+                "group.id": f"test-reader-{uuid.uuid4().hex}",
+                "enable.auto.commit": False,
+            }
+        )
+        try:
+            partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+            consumer.assign([TopicPartition(topic, p, 0) for p in partitions])
+            messages, deadline = [], time.monotonic() + timeout
+            while len(messages) < count and time.monotonic() < deadline:
+                msg = consumer.poll(0.2)
+                if msg is not None and not msg.error():
+                    messages.append(msg)
+            return messages
+        finally:
+            consumer.close()
+
+    def end_offsets(self, topic: str) -> int:
+        """How many messages the topic holds, over all partitions."""
+        consumer = Consumer({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS, "group.id": "test-offsets"})
+        try:
+            partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+            return sum(consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions)
+        finally:
+            consumer.close()
+
+    def committed(self, group: str, topic: str) -> int:
+        """The sum of a consumer group's committed offsets on `topic`."""
+        consumer = Consumer({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS, "group.id": self.prefix + group})
+        try:
+            partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+            offsets = consumer.committed([TopicPartition(topic, p) for p in partitions], timeout=10)
+            return sum(max(tp.offset, 0) for tp in offsets)
+        finally:
+            consumer.close()
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        f"?application_name={CONSUMER_APP_NAME}"
+    )
+
+
+@pytest.fixture
+def consumer_process(kafka, transactional_db) -> Iterator[Callable[..., subprocess.Popen]]:
+    """Start `manage.py kafka_consume NAME` as a real subprocess on the test DB."""
+    started: list[subprocess.Popen] = []
+    logs = ROOT / "var" / "test-logs"
+    logs.mkdir(parents=True, exist_ok=True)
+
+    def start(name: str, *args: str) -> subprocess.Popen:
+        env = os.environ | {
+            "DATABASE_URL": _database_url(),
+            "KAFKA_TOPIC_PREFIX": kafka.prefix,
+            "CONN_MAX_AGE": "0",
+        }
+        log = open(logs / f"{kafka.prefix}{name}-{len(started)}.log", "w")
+        proc = subprocess.Popen(
+            [sys.executable, "manage.py", "kafka_consume", name, *args],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        proc.log_path = log.name
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    for proc in started:
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    # PostgreSQL ends a gone client's session a moment later; the test DB can
+    # only be flushed and dropped once it has.
+    wait_for(_no_other_sessions, timeout=15, what="the consumers' DB sessions to end")
+
+
+def _no_other_sessions() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s",
+            [CONSUMER_APP_NAME],
+        )
+        return cursor.fetchone()[0] == 0
+
+
+@pytest.fixture
+async def thread_connections_closed():
+    """For async tests: close the DB connection sync_to_async's thread opened."""
+    yield
+    await sync_to_async(connections.close_all)()
+
+
+@pytest.fixture
+def make_player(django_user_model):
+    def make(username: str | None = None, **extra):
+        return django_user_model.objects.create_user(
+            username=username or f"p{uuid.uuid4().hex[:8]}", password="pass-word-123", **extra
+        )
+
+    return make
