@@ -9,13 +9,14 @@ CLOSE_NOT_LOGGED_IN = 4401
 
 class HotelConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
+        # Accept first: a close code and reason can only be sent on an open socket.
+        await self.accept()
         user = self.scope["user"]
         if not user.is_authenticated:
             await self.close(code=CLOSE_NOT_LOGGED_IN, reason="log in first")
             return
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
 
     async def disconnect(self, code):
         if hasattr(self, "group"):

@@ -94,12 +94,15 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6390/0")
+# The pub/sub layer sends a group message once per process, not once per
+# socket: room broadcasts stay cheap. Real-time messages are not stored.
 CHANNEL_LAYERS = {
-    "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
-    }
+    "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
 }
+# A room socket beats this often; an avatar whose socket has not beaten for
+# ROOM_PRESENCE_TIMEOUT_S (its process died) is cleared from the room.
+ROOM_HEARTBEAT_S = env.float("ROOM_HEARTBEAT_S", default=10)
+ROOM_PRESENCE_TIMEOUT_S = env.float("ROOM_PRESENCE_TIMEOUT_S", default=45)
 
 KAFKA_BOOTSTRAP_SERVERS = env.str("KAFKA_BOOTSTRAP_SERVERS", default="127.0.0.1:9192")
 KAFKA_TOPIC_PREFIX = env.str("KAFKA_TOPIC_PREFIX", default="hotel.")

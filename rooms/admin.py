@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from rooms.models import Item, Room, RoomItem
+from rooms.models import Item, Room, RoomItem, Visit
 
 
 class RoomItemInline(admin.TabularInline):
@@ -33,3 +33,16 @@ class RoomItemAdmin(admin.ModelAdmin):
     list_filter = ["item"]
     search_fields = ["room__name", "item__name", "owner__username"]
     autocomplete_fields = ["room", "item", "owner"]
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["user", "room", "entered_at", "left_at"]
+    list_filter = ["entered_at", ("room", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username", "room__name"]
+    list_select_related = ["user", "room"]
+    date_hierarchy = "entered_at"
+    readonly_fields = ["id", "room", "user", "entered_at", "left_at"]
+
+    def has_add_permission(self, request):
+        return False

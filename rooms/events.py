@@ -31,3 +31,22 @@ class RoomCreated(Event):
 
     def key(self) -> str:
         return str(self.room_id)
+
+
+class _Presence(Event):
+    TOPIC = ROOM_EVENTS
+
+    room_id: uuid.UUID
+    user_id: int = Field(gt=0)
+    visit_id: uuid.UUID
+
+    def key(self) -> str:
+        return str(self.room_id)
+
+
+class UserEntered(_Presence):
+    TYPE = "room.user_entered"
+
+
+class UserLeft(_Presence):
+    TYPE = "room.user_left"

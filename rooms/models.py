@@ -76,3 +76,20 @@ class RoomItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} in {self.room} at ({self.x}, {self.y})"
+
+
+class Visit(models.Model):
+    """Who was in which room, from when to when (kept by the visit-log consumer)."""
+
+    id = models.UUIDField(primary_key=True, help_text="The visit id carried by room.user_entered/left.")
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="visits")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="visits")
+    entered_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-entered_at"]
+        indexes = [models.Index(fields=["room", "-entered_at"]), models.Index(fields=["user", "-entered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.room}"

@@ -1,8 +1,11 @@
 """Writes for rooms. Views, sockets and Kafka handlers call these."""
 
 import uuid
+from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 
 from habbo.bus.events import InvalidEvent
 from habbo.bus.producer import publish
@@ -10,7 +13,7 @@ from habbo.bus.push import push_on_commit, user_group
 from habbo.models import User
 from rooms.events import RoomCreated
 from rooms.layouts import LAYOUTS
-from rooms.models import Room
+from rooms.models import Room, Visit
 
 
 def room_create_request(
@@ -66,3 +69,28 @@ def room_create(*, event: RoomCreated, actor_id: int | None) -> Room:
         },
     )
     return room
+
+
+@transaction.atomic
+def room_stats_count(*, room_id: uuid.UUID, delta: int) -> None:
+    """Apply room.user_entered (+1) / room.user_left (-1) to the navigator's count."""
+    Room.objects.filter(pk=room_id).update(player_count=Greatest(F("player_count") + delta, 0))
+
+
+@transaction.atomic
+def visit_log_record(
+    *, visit_id: uuid.UUID, room_id: uuid.UUID, user_id: int, entered_at: datetime | None = None,
+    left_at: datetime | None = None,
+) -> Visit:
+    """Apply room.user_entered / room.user_left to the visit log."""
+    if not Room.objects.filter(pk=room_id).exists() or not User.objects.filter(pk=user_id).exists():
+        raise InvalidEvent(f"unknown room {room_id} or user {user_id}")
+    visit, _ = Visit.objects.get_or_create(id=visit_id, defaults={"room_id": room_id, "user_id": user_id})
+    if (visit.room_id, visit.user_id) != (room_id, user_id):
+        raise InvalidEvent(f"visit {visit_id} belongs to another room or player")
+    if entered_at:
+        visit.entered_at = entered_at
+    if left_at:
+        visit.left_at = left_at
+    visit.save()
+    return visit

@@ -44,6 +44,8 @@ class Event(BaseModel):
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
+        if "TYPE" not in cls.__dict__:
+            return  # a shared base of several event types, not an event itself
         key = (cls.TYPE, cls.VERSION)
         if key in EVENT_TYPES:
             raise TypeError(f"event type {key} is declared twice")

@@ -103,17 +103,21 @@ def publish_envelope(topic: str, envelope: Envelope) -> None:
 async def apublish(event: Event, *, actor: int | None) -> Envelope:
     """Publish and await Kafka's acknowledgement (for WebSocket consumers)."""
     envelope = event.envelope(actor=actor)
+    await apublish_envelope(event.TOPIC.full_name, envelope)
+    return envelope
+
+
+async def apublish_envelope(topic: str, envelope: Envelope) -> None:
     loop = asyncio.get_running_loop()
     acked: asyncio.Future = loop.create_future()
 
     def on_delivery(err, _msg):
         loop.call_soon_threadsafe(lambda: acked.done() or acked.set_result(err))
 
-    _produce(event.TOPIC.full_name, envelope, on_delivery)
+    _produce(topic, envelope, on_delivery)
     try:
         err = await asyncio.wait_for(acked, _wait_limit())
     except TimeoutError as exc:
         raise EventBusUnavailable("Kafka did not answer in time") from exc
     if err is not None:
         raise _failure(err)
-    return envelope

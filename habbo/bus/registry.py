@@ -7,7 +7,7 @@ event types a consumer has no handler for are skipped (and committed).
 
 from dataclasses import dataclass, field
 
-from habbo.bus.topics import ROOM_EVENTS, Topic
+from habbo.bus.topics import CHAT_MESSAGES, ROOM_EVENTS, Topic
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,30 @@ CONSUMERS: dict[str, ConsumerSpec] = {
             topic=ROOM_EVENTS,
             handlers={"room.created": "rooms.handlers.room_created"},
             description="creates rooms and tells their owners",
+        ),
+        ConsumerSpec(
+            name="room-stats",
+            topic=ROOM_EVENTS,
+            handlers={
+                "room.user_entered": "rooms.handlers.stats_user_entered",
+                "room.user_left": "rooms.handlers.stats_user_left",
+            },
+            description="keeps each room's player count for the navigator",
+        ),
+        ConsumerSpec(
+            name="visit-log",
+            topic=ROOM_EVENTS,
+            handlers={
+                "room.user_entered": "rooms.handlers.visit_user_entered",
+                "room.user_left": "rooms.handlers.visit_user_left",
+            },
+            description="records who was in which room, from when to when",
+        ),
+        ConsumerSpec(
+            name="chat-history",
+            topic=CHAT_MESSAGES,
+            handlers={"chat.message": "chat.handlers.chat_message"},
+            description="stores every chat line anyone saw",
         ),
     )
 }

@@ -65,12 +65,14 @@ def test_creating_page_opens_the_room_once_it_exists(client, make_player):
     assert response.status_code == 302 and response.url == room.get_absolute_url()
 
 
-def test_room_page_is_a_placeholder_that_says_so(client, make_player):
+def test_room_page_serves_the_live_client(client, make_player):
     me = make_player()
-    room = make_room(me, "Placeholder")
+    room = make_room(me, "Live room")
     client.force_login(me)
     response = client.get(room.get_absolute_url())
-    assert response.status_code == 200 and b"not open yet" in response.content
+    assert response.status_code == 200
+    assert f'data-room-id="{room.pk}"' in response.content.decode()
+    assert b"js/room/room.js" in response.content
     assert client.get(reverse("room", args=[uuid.uuid4()])).status_code == 404
 
 

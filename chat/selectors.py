@@ -1,0 +1,16 @@
+from chat.models import ChatLine
+
+
+def recent_lines(room_id, limit: int = 20) -> list[dict]:
+    """The room's last public lines, oldest first, as the room socket sends them."""
+    lines = (
+        ChatLine.objects.filter(room_id=room_id)
+        .exclude(kind=ChatLine.Kind.WHISPER)
+        .select_related("user")
+        .order_by("-said_at")[:limit]
+    )
+    return [
+        {"user": line.user_id, "name": line.user.username, "kind": line.kind, "text": line.text,
+         "at": int(line.said_at.timestamp() * 1000)}
+        for line in reversed(lines)
+    ]

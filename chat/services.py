@@ -1,0 +1,59 @@
+"""Chat rules: flood control, whisper targets, publish before anyone sees a line,
+and storing lines in the history (once)."""
+
+import uuid
+from datetime import datetime
+
+from django.db import transaction
+
+from chat import flood
+from chat.events import ChatMessageSent
+from chat.models import ChatLine
+from habbo.bus.events import Envelope, InvalidEvent
+from habbo.bus.producer import apublish
+from habbo.models import User
+from rooms.models import Room
+
+
+class ChatRefused(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+async def chat_send(
+    *, room_id: uuid.UUID, user_id: int, kind: str, text: str, recipient_id: int | None = None
+) -> Envelope:
+    """Publish a line; it may be shown only after this returns (Kafka has it).
+
+    Raises ChatRefused (muted, flooding) or EventBusUnavailable.
+    """
+    if seconds := await flood.muted_for(user_id):
+        raise ChatRefused("muted", f"You are muted for flooding: {seconds} s left.")
+    if seconds := await flood.record_line(user_id):
+        raise ChatRefused("muted", f"Too many lines too fast: you are muted for {seconds} s.")
+    event = ChatMessageSent(room_id=room_id, user_id=user_id, kind=kind, text=text, recipient_id=recipient_id)
+    return await apublish(event, actor=user_id)
+
+
+@transaction.atomic
+def chat_store(*, line_id: uuid.UUID, event: ChatMessageSent, said_at: datetime) -> ChatLine:
+    """Apply chat.message to the history; the line's id is the event's id."""
+    if not Room.objects.filter(pk=event.room_id).exists():
+        raise InvalidEvent(f"unknown room {event.room_id}")
+    known = set(User.objects.filter(pk__in={event.user_id, event.recipient_id} - {None}).values_list("pk", flat=True))
+    if event.user_id not in known or (event.recipient_id and event.recipient_id not in known):
+        raise InvalidEvent("unknown speaker or recipient")
+    line, _ = ChatLine.objects.get_or_create(
+        id=line_id,
+        defaults=dict(
+            room_id=event.room_id,
+            user_id=event.user_id,
+            kind=event.kind,
+            recipient_id=event.recipient_id,
+            text=event.text,
+            said_at=said_at,
+        ),
+    )
+    return line

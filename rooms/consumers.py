@@ -1,0 +1,206 @@
+"""The room socket `ws/rooms/<id>/`: walking, waving and chat (docs/protocol.md).
+
+A thin door: it validates each message against rooms.protocol and calls the
+rules in rooms.presence, rooms.movement and chat.services. Everything the
+room shares lives in Redis (rooms.live), so any daphne process serves any room.
+"""
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from pydantic import ValidationError
+
+from chat.services import ChatRefused, chat_send
+from habbo.bus.producer import EventBusUnavailable
+from rooms import presence
+from rooms.live import Avatar, LiveRoom, now_ms
+from rooms.movement import others_blocking, plan_walk
+from rooms.protocol import ClientMessage, Say, Shout, Walk, Wave, Whisper
+
+log = logging.getLogger(__name__)
+
+CLOSE_NOT_LOGGED_IN = 4401
+CLOSE_FULL = 4403
+CLOSE_NO_ROOM = 4404
+CLOSE_REPLACED = 4409
+CLOSE_UNAVAILABLE = 4503
+CLOSE_UNSUPPORTED = 1003  # binary frames
+CLOSE_INVALID = 1007  # a text frame that is not a JSON object
+
+RATE_PER_S = 10  # messages a socket may send per second, in a burst of RATE_BURST
+RATE_BURST = 20
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    joined = False
+
+    async def connect(self):
+        await self.accept()
+        user = self.scope["user"]
+        if not user.is_authenticated:
+            return await self.close(CLOSE_NOT_LOGGED_IN, "log in first")
+        self.user = user
+        self.room = await presence.load_room(self.scope["url_route"]["kwargs"]["room_id"])
+        if self.room is None:
+            return await self.close(CLOSE_NO_ROOM, "no such room")
+        self.live = LiveRoom(self.room.id)
+        self.group = presence.room_group(self.room.id)
+        self.conn = uuid.uuid4().hex
+        self.tokens, self.tokens_at = RATE_BURST, time.monotonic()
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        try:
+            outcome = await presence.enter(self.room, self.user, conn=self.conn, channel=self.channel_name)
+        except presence.RoomFull:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            return await self.close(CLOSE_FULL, "the room is full")
+        except EventBusUnavailable:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            return await self.close(CLOSE_UNAVAILABLE, "the hotel cannot let you in right now; try again")
+        self.joined = True
+        self.avatar: Avatar = outcome.avatar
+        await self.send_json(await presence.snapshot(self.room, self.user.pk))
+        await self.channel_layer.group_send(
+            self.group, {"type": "room.event", "payload": {"type": "user_entered", "user": self.avatar.public()}}
+        )
+        self.heartbeat = asyncio.create_task(self._heartbeat())
+
+    async def disconnect(self, code):
+        if not self.joined:
+            return
+        self.joined = False
+        self.heartbeat.cancel()
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await presence.leave(self.room, self.avatar)
+
+    async def _heartbeat(self):
+        """Keep this avatar alive in Redis; clear avatars whose process died."""
+        while True:
+            await asyncio.sleep(settings.ROOM_HEARTBEAT_S)
+            try:
+                await self.live.heartbeat([self.user.pk])
+                await presence.reap(self.room)
+            except Exception:
+                log.exception("room %s heartbeat failed", self.room.id)
+
+    # -- client → server ---------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if bytes_data is not None:
+            return await self.close(CLOSE_UNSUPPORTED, "binary frames are not accepted")
+        try:
+            data = json.loads(text_data)
+        except ValueError:
+            return await self.close(CLOSE_INVALID, "frames must be JSON")
+        if not isinstance(data, dict):
+            return await self.close(CLOSE_INVALID, "frames must be JSON objects")
+        if not self.joined:
+            return
+        if not self._take_token():
+            return await self._error("slow_down", "Too many messages; slow down.")
+        try:
+            message = ClientMessage.validate_python(data)
+        except ValidationError as exc:
+            return await self._error("invalid", _describe(exc))
+        handler = {Walk: self._walk, Say: self._chat, Shout: self._chat, Whisper: self._whisper, Wave: self._wave}
+        await handler[type(message)](message)
+
+    def _take_token(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(RATE_BURST, self.tokens + (now - self.tokens_at) * RATE_PER_S)
+        self.tokens_at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    async def _walk(self, message: Walk):
+        now = now_ms()
+        avatar = await self.live.get(self.user.pk)
+        if avatar is None or avatar.conn != self.conn:
+            return
+        others = await self.live.avatars()
+        blocked = presence.furniture_blocking(self.room) | others_blocking(others, self.user.pk, now)
+        moved = plan_walk(avatar, self.room.plan, (message.x, message.y), blocked, now)
+        if await self.live.save(moved):
+            self.avatar = moved
+            await self.channel_layer.group_send(
+                self.group,
+                {
+                    "type": "room.event",
+                    "payload": {"type": "walk", "user": self.user.pk, "path": [list(t) for t in moved.path],
+                                "started_at": moved.started_at},
+                },
+            )
+
+    async def _wave(self, message: Wave):
+        await self.channel_layer.group_send(
+            self.group, {"type": "room.event", "payload": {"type": "wave", "user": self.user.pk}}
+        )
+
+    async def _chat(self, message: Say | Shout):
+        envelope = await self._send_line(kind=message.type, text=message.text)
+        if envelope:
+            await self.channel_layer.group_send(
+                self.group, {"type": "room.event", "payload": self._line(envelope, message.type, message.text)}
+            )
+
+    async def _whisper(self, message: Whisper):
+        target = await presence.find_present(self.live, message.to)
+        if target is None or target.id == self.user.pk:
+            return await self._error("not_here", f"{message.to} is not in this room.")
+        envelope = await self._send_line(kind="whisper", text=message.text, recipient_id=target.id)
+        if envelope:
+            line = self._line(envelope, "whisper", message.text) | {"to": target.id}
+            await self.channel_layer.send(target.channel, {"type": "room.event", "payload": line})
+            await self.send_json(line)
+
+    async def _send_line(self, **line):
+        try:
+            return await chat_send(room_id=self.room.id, user_id=self.user.pk, **line)
+        except ChatRefused as exc:
+            await self._error(exc.code, exc.message)
+        except EventBusUnavailable:
+            await self._error("unavailable", "Your message could not be sent; nobody saw it. Try again.")
+        return None
+
+    def _line(self, envelope, kind: str, text: str) -> dict:
+        return {
+            "type": "chat",
+            "user": self.user.pk,
+            "name": self.user.username,
+            "kind": kind,
+            "text": text,
+            "at": int(envelope.occurred_at.timestamp() * 1000),
+        }
+
+    async def _error(self, code: str, message: str):
+        await self.send_json({"type": "error", "code": code, "message": message})
+
+    async def send_json(self, content):
+        await self.send(text_data=json.dumps(content))
+
+    # -- channel layer → client ----------------------------------------------
+
+    async def room_event(self, event):
+        await self.send_json(event["payload"])
+
+    async def room_replaced(self, event):
+        """The same player opened another room socket: this one goes."""
+        if self.joined:
+            self.joined = False
+            self.heartbeat.cancel()
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            # In the same room the new socket owns the avatar now, and this changes nothing.
+            await presence.leave(self.room, self.avatar)
+        await self.close(CLOSE_REPLACED, "logged in elsewhere")
+
+
+def _describe(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"][1:] or first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]

@@ -1,0 +1,149 @@
+"""Live room state in Redis, so any daphne process can serve any room.
+
+    live:room:<room id>        hash  user id → avatar JSON (path, start time, conn ...)
+    live:room:<room id>:seen   hash  user id → last heartbeat (ms)
+    live:user:<user id>        JSON  {room, conn, channel} of the player's one socket
+
+Writes that must not race (join with capacity, leave, move) are Lua scripts
+that check the connection id, so a stale socket never overwrites a new one.
+"""
+
+import json
+import time
+from dataclasses import asdict, dataclass
+
+from habbo.redis import redis
+from rooms.pathfinding import Tile
+
+STEP_MS = 500  # the Habbo cadence: one tile every 500 ms, 2 tiles a second
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass
+class Avatar:
+    id: int
+    name: str
+    figure: dict
+    path: list[Tile]
+    started_at: int
+    conn: str
+    channel: str
+    visit: str
+
+    @classmethod
+    def from_json(cls, raw: str) -> "Avatar":
+        data = json.loads(raw)
+        data["path"] = [tuple(t) for t in data["path"]]
+        return cls(**data)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    def public(self) -> dict:
+        """What other players see: never the connection or channel."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "figure": self.figure,
+            "path": [list(t) for t in self.path],
+            "started_at": self.started_at,
+        }
+
+    def step_index(self, at_ms: int) -> int:
+        return min(max(0, (at_ms - self.started_at) // STEP_MS), len(self.path) - 1)
+
+    def position(self, at_ms: int) -> Tile:
+        return self.path[self.step_index(at_ms)]
+
+    def next_stop(self, at_ms: int) -> tuple[Tile, int]:
+        """Where a new walk starts, and when: the next tile if walking, else here and now."""
+        i = self.step_index(at_ms)
+        if i >= len(self.path) - 1:
+            return self.path[-1], at_ms
+        return self.path[i + 1], self.started_at + (i + 1) * STEP_MS
+
+
+_JOIN = """
+local present = redis.call('HEXISTS', KEYS[1], ARGV[1])
+if present == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+if present == 1 then return 2 end
+return 1
+"""
+# Replace or delete an avatar only if it still belongs to connection ARGV[2].
+_CAS = """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw or cjson.decode(raw)['conn'] ~= ARGV[2] then return 0 end
+if ARGV[3] == '' then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[2], ARGV[1])
+else
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+end
+return 1
+"""
+_RELEASE_USER = """
+local raw = redis.call('GET', KEYS[1])
+if raw and cjson.decode(raw)['conn'] == ARGV[1] then redis.call('DEL', KEYS[1]) end
+"""
+
+JOINED, REJOINED, FULL = 1, 2, 0
+
+
+class LiveRoom:
+    def __init__(self, room_id):
+        self.room_id = str(room_id)
+        self.key = f"live:room:{self.room_id}"
+        self.seen_key = f"{self.key}:seen"
+
+    async def join(self, avatar: Avatar, capacity: int) -> int:
+        """JOINED, REJOINED (the player was here on another socket) or FULL."""
+        return await redis().eval(_JOIN, 2, self.key, self.seen_key, avatar.id, avatar.to_json(), capacity, now_ms())
+
+    async def save(self, avatar: Avatar) -> bool:
+        """Store a moved avatar unless another socket has taken it over."""
+        return bool(await redis().eval(_CAS, 2, self.key, self.seen_key, avatar.id, avatar.conn, avatar.to_json()))
+
+    async def remove(self, user_id: int, conn: str) -> bool:
+        """True for the one caller that actually removed the avatar."""
+        return bool(await redis().eval(_CAS, 2, self.key, self.seen_key, user_id, conn, ""))
+
+    async def get(self, user_id: int) -> Avatar | None:
+        raw = await redis().hget(self.key, user_id)
+        return Avatar.from_json(raw) if raw else None
+
+    async def avatars(self) -> list[Avatar]:
+        return [Avatar.from_json(raw) for raw in (await redis().hgetall(self.key)).values()]
+
+    async def count(self) -> int:
+        return await redis().hlen(self.key)
+
+    async def heartbeat(self, user_ids: list[int]) -> None:
+        if user_ids:
+            stamp = now_ms()
+            await redis().hset(self.seen_key, mapping={uid: stamp for uid in user_ids})
+
+    async def stale(self, older_than_ms: int) -> list[Avatar]:
+        """Avatars whose socket has not beaten for a while (its process died)."""
+        seen = await redis().hgetall(self.seen_key)
+        limit = now_ms() - older_than_ms
+        return [a for a in await self.avatars() if int(seen.get(str(a.id), 0)) < limit]
+
+
+def user_key(user_id: int) -> str:
+    return f"live:user:{user_id}"
+
+
+async def claim_user(user_id: int, *, room_id: str, conn: str, channel: str) -> dict | None:
+    """Record this socket as the player's one socket; return the one it replaces."""
+    new = json.dumps({"room": room_id, "conn": conn, "channel": channel})
+    old = await redis().set(user_key(user_id), new, get=True)
+    return json.loads(old) if old else None
+
+
+async def release_user(user_id: int, conn: str) -> None:
+    await redis().eval(_RELEASE_USER, 1, user_key(user_id), conn)

@@ -1,0 +1,37 @@
+"""Server-authoritative walking: where a click takes an avatar, and when.
+
+Position is a function of time (one tile every STEP_MS along the stored
+path), so sending walk messages faster cannot move anyone faster.
+"""
+
+from dataclasses import replace
+
+from rooms.floorplan import FloorPlan
+from rooms.live import Avatar
+from rooms.pathfinding import Tile, find_path
+
+
+def furniture_tiles(items) -> set[Tile]:
+    """Tiles covered by furniture one cannot walk on (rotation 2 and 6 swap width and length)."""
+    tiles: set[Tile] = set()
+    for item in items:
+        if item["can_walk_on"] or item["can_sit"]:
+            continue
+        width, length = (item["length"], item["width"]) if item["rotation"] in (2, 6) else (item["width"], item["length"])
+        tiles.update((item["x"] + dx, item["y"] + dy) for dx in range(width) for dy in range(length))
+    return tiles
+
+
+def plan_walk(avatar: Avatar, plan: FloorPlan, target: Tile, blocked: set[Tile], now: int) -> Avatar:
+    """The avatar walking to target: from its next tile if it is walking (it
+    turns there), from where it stands otherwise."""
+    start, start_at = avatar.next_stop(now)
+    path = find_path(plan, start, target, blocked - {start})
+    return replace(avatar, path=path, started_at=start_at)
+
+
+def others_blocking(avatars: list[Avatar], me: int, now: int) -> set[Tile]:
+    """Where the other avatars stand (or are about to step) right now."""
+    return {a.position(now) for a in avatars if a.id != me} | {
+        a.next_stop(now)[0] for a in avatars if a.id != me
+    }

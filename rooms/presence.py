@@ -1,0 +1,143 @@
+"""Who is in a room: entering, leaving, a second login, and clearing avatars
+whose socket or process is gone. Entering and leaving are durable events
+(room.user_entered / room.user_left) for the room-stats and visit-log consumers."""
+
+import uuid
+from dataclasses import dataclass, field
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from chat.selectors import recent_lines
+from habbo.bus import outbox
+from habbo.bus.producer import EventBusUnavailable, apublish
+from habbo.models import User
+from rooms.events import UserEntered, UserLeft
+from rooms.floorplan import FloorPlan
+from rooms.live import FULL, JOINED, Avatar, LiveRoom, claim_user, now_ms, release_user
+from rooms.models import Room, RoomItem
+from rooms.movement import furniture_tiles
+
+
+class RoomFull(Exception):
+    pass
+
+
+def room_group(room_id) -> str:
+    return f"room.{room_id}"
+
+
+async def announce_left(room_id, user_id: int) -> None:
+    await get_channel_layer().group_send(
+        room_group(room_id), {"type": "room.event", "payload": {"type": "user_left", "user": user_id}}
+    )
+
+
+@dataclass(frozen=True)
+class LoadedRoom:
+    """What a room socket needs of a room, read once when it connects."""
+
+    id: uuid.UUID
+    name: str
+    capacity: int
+    plan: FloorPlan
+    furniture: list[dict] = field(default_factory=list)
+
+
+@database_sync_to_async
+def load_room(room_id) -> LoadedRoom | None:
+    room = Room.objects.filter(pk=room_id).first()
+    if room is None:
+        return None
+    furniture = [
+        {"id": ri.pk, "name": ri.item.name, "x": ri.x, "y": ri.y, "rotation": ri.rotation, "width": ri.item.width,
+         "length": ri.item.length, "colour": ri.item.colour, "can_sit": ri.item.can_sit,
+         "can_walk_on": ri.item.can_walk_on}
+        for ri in RoomItem.objects.filter(room=room).select_related("item")
+    ]
+    return LoadedRoom(room.id, room.name, room.capacity, room.plan, furniture)
+
+
+def furniture_blocking(room: LoadedRoom) -> set:
+    return furniture_tiles(room.furniture)
+
+
+@dataclass(frozen=True)
+class Entered:
+    avatar: Avatar
+    rejoined: bool
+
+
+async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Entered:
+    """Put the player in the room at the door (or where their other socket had them).
+
+    Raises RoomFull, or EventBusUnavailable (then nothing changed).
+    """
+    previous = await claim_user(user.pk, room_id=str(room.id), conn=conn, channel=channel)
+    if previous and previous["conn"] != conn:
+        await get_channel_layer().send(previous["channel"], {"type": "room.replaced"})
+    live = LiveRoom(room.id)
+    await reap(room)
+    existing = await live.get(user.pk)
+    if existing:
+        avatar = Avatar(**{**existing.__dict__, "conn": conn, "channel": channel})
+    else:
+        door = (room.plan.door_x, room.plan.door_y)
+        avatar = Avatar(user.pk, user.username, user.figure, [door], now_ms(), conn, channel, uuid.uuid4().hex)
+    outcome = await live.join(avatar, room.capacity)
+    if outcome == FULL:
+        await release_user(user.pk, conn)
+        raise RoomFull
+    if outcome == JOINED:
+        try:
+            await apublish(UserEntered(room_id=room.id, user_id=user.pk, visit_id=avatar.visit), actor=user.pk)
+        except EventBusUnavailable:
+            await live.remove(user.pk, conn)
+            await release_user(user.pk, conn)
+            raise
+    return Entered(avatar, rejoined=outcome != JOINED)
+
+
+async def leave(room: LoadedRoom, avatar: Avatar) -> None:
+    """Take the avatar out, unless a newer socket of the same player owns it."""
+    await release_user(avatar.id, avatar.conn)
+    if await LiveRoom(room.id).remove(avatar.id, avatar.conn):
+        await announce_left(room.id, avatar.id)
+        await outbox.publish_or_park(UserLeft(room_id=room.id, user_id=avatar.id, visit_id=avatar.visit), actor=avatar.id)
+
+
+async def reap(room: LoadedRoom) -> None:
+    """Clear avatars whose socket stopped beating (its process died), and
+    retry parked events."""
+    live = LiveRoom(room.id)
+    for avatar in await live.stale(settings.ROOM_PRESENCE_TIMEOUT_S * 1000):
+        if await live.remove(avatar.id, avatar.conn):
+            await announce_left(room.id, avatar.id)
+            await outbox.publish_or_park(
+                UserLeft(room_id=room.id, user_id=avatar.id, visit_id=avatar.visit), actor=None
+            )
+    await outbox.drain()
+
+
+async def find_present(live: LiveRoom, username: str) -> Avatar | None:
+    return next((a for a in await live.avatars() if a.name.lower() == username.lower()), None)
+
+
+async def snapshot(room: LoadedRoom, user_id: int) -> dict:
+    avatars = await LiveRoom(room.id).avatars()
+    return {
+        "type": "snapshot",
+        "you": user_id,
+        "now": now_ms(),
+        "room": {
+            "id": str(room.id),
+            "name": room.name,
+            "capacity": room.capacity,
+            "floor_plan": list(room.plan.rows),
+            "door": [room.plan.door_x, room.plan.door_y],
+        },
+        "furniture": room.furniture,
+        "avatars": [a.public() for a in avatars],
+        "chat": await database_sync_to_async(recent_lines)(room.id),
+    }

@@ -1,0 +1,185 @@
+// Draws the room on a canvas: tiles, furniture, avatars (own drawing, no
+// copied artwork), names and chat bubbles. Text is drawn as text.
+import { LEVEL_H, TILE_H, TILE_W, toScreen } from "./iso.js";
+
+const BUBBLE_MS = 9000;
+
+export class Renderer {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext("2d");
+  }
+
+  layout(plan) {
+    const w = (plan.width + plan.depth) * (TILE_W / 2);
+    const h = (plan.width + plan.depth) * (TILE_H / 2) + 10 * LEVEL_H + 140;
+    this.canvas.width = Math.max(w + 80, 480);
+    this.canvas.height = h;
+    this.origin = { x: plan.depth * (TILE_W / 2) + 40, y: 130 };
+  }
+
+  draw(scene) {
+    const { ctx } = this;
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    this.drawFloor(scene.plan, scene.door, scene.hover);
+    // Painter's order: things further back (smaller x + y) first.
+    const things = [
+      ...scene.furniture.map((f) => ({ depth: f.x + f.y + 0.1, draw: () => this.drawFurniture(scene.plan, f) })),
+      ...scene.avatars.map((a) => ({ depth: a.pos.x + a.pos.y + 0.5, draw: () => this.drawAvatar(a, scene.now) })),
+    ];
+    things.sort((a, b) => a.depth - b.depth).forEach((t) => t.draw());
+    scene.avatars.forEach((a) => this.drawBubbles(a, scene.now));
+  }
+
+  diamond(sx, sy) {
+    const { ctx } = this;
+    ctx.beginPath();
+    ctx.moveTo(sx, sy);
+    ctx.lineTo(sx + TILE_W / 2, sy + TILE_H / 2);
+    ctx.lineTo(sx, sy + TILE_H);
+    ctx.lineTo(sx - TILE_W / 2, sy + TILE_H / 2);
+    ctx.closePath();
+  }
+
+  drawFloor(plan, door, hover) {
+    const { ctx } = this;
+    plan.forEachTile((x, y, z) => {
+      const { sx, sy } = toScreen(this.origin, x, y, z);
+      if (z > 0) {
+        // the riser below a raised tile
+        ctx.fillStyle = "#6b7280";
+        ctx.beginPath();
+        ctx.moveTo(sx - TILE_W / 2, sy + TILE_H / 2);
+        ctx.lineTo(sx, sy + TILE_H);
+        ctx.lineTo(sx + TILE_W / 2, sy + TILE_H / 2);
+        ctx.lineTo(sx + TILE_W / 2, sy + TILE_H / 2 + z * LEVEL_H);
+        ctx.lineTo(sx, sy + TILE_H + z * LEVEL_H);
+        ctx.lineTo(sx - TILE_W / 2, sy + TILE_H / 2 + z * LEVEL_H);
+        ctx.closePath();
+        ctx.fill();
+      }
+      this.diamond(sx, sy);
+      const isDoor = door && door[0] === x && door[1] === y;
+      ctx.fillStyle = isDoor ? "#fbbf24" : (x + y) % 2 ? "#a8a29e" : "#b8b2ad";
+      if (hover && hover.x === x && hover.y === y) ctx.fillStyle = "#fde68a";
+      ctx.fill();
+      ctx.strokeStyle = "#78716c";
+      ctx.stroke();
+    });
+  }
+
+  drawFurniture(plan, f) {
+    const { ctx } = this;
+    const [w, l] = f.rotation === 2 || f.rotation === 6 ? [f.length, f.width] : [f.width, f.length];
+    const z = plan.height(f.x, f.y);
+    const top = f.can_walk_on ? 2 : f.can_sit ? 14 : 26;
+    const corner = (x, y, up) => {
+      const p = toScreen(this.origin, x, y, z);
+      return [p.sx, p.sy + TILE_H / 2 - up];
+    };
+    const box = [corner(f.x, f.y, 0), corner(f.x + w, f.y, 0), corner(f.x + w, f.y + l, 0), corner(f.x, f.y + l, 0)];
+    const lift = (p) => [p[0], p[1] - top];
+    const poly = (pts, fill) => {
+      ctx.beginPath();
+      pts.forEach(([x, y], i) => (i ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
+      ctx.closePath();
+      ctx.fillStyle = fill;
+      ctx.fill();
+      ctx.strokeStyle = "#0003";
+      ctx.stroke();
+    };
+    // shift so the box sits on its tiles (corners are tile-centre based)
+    const shift = (p) => [p[0], p[1] - TILE_H / 2];
+    const b = box.map(shift);
+    poly([b[3], b[2], lift(b[2]), lift(b[3])], shade(f.colour, -30));
+    poly([b[1], b[2], lift(b[2]), lift(b[1])], shade(f.colour, -15));
+    poly(b.map(lift), f.colour);
+  }
+
+  drawAvatar(a, now) {
+    const { ctx } = this;
+    const { sx, sy } = toScreen(this.origin, a.pos.x, a.pos.y, a.pos.z);
+    const cx = sx;
+    const foot = sy + TILE_H / 2;
+    const bob = a.pos.walking ? Math.abs(Math.sin(now / 90)) * 2 : 0;
+    const fig = a.figure;
+    ctx.fillStyle = "#0003";
+    ctx.beginPath();
+    ctx.ellipse(cx, foot, 14, 6, 0, 0, Math.PI * 2);
+    ctx.fill();
+    // legs
+    ctx.fillStyle = fig.legs;
+    const stride = a.pos.walking ? Math.sin(now / 90) * 3 : 0;
+    ctx.fillRect(cx - 7, foot - 22 - bob, 6, 22 + stride);
+    ctx.fillRect(cx + 1, foot - 22 - bob, 6, 22 - stride);
+    // body
+    ctx.fillStyle = fig.shirt;
+    roundRect(ctx, cx - 10, foot - 48 - bob, 20, 28, 5);
+    ctx.fill();
+    // arms (one raised while waving)
+    ctx.fillStyle = fig.skin;
+    const waving = a.waveUntil && now < a.waveUntil;
+    ctx.fillRect(cx - 14, foot - 46 - bob, 4, 20);
+    if (waving) ctx.fillRect(cx + 10, foot - 66 - bob + Math.sin(now / 80) * 3, 4, 20);
+    else ctx.fillRect(cx + 10, foot - 46 - bob, 4, 20);
+    // head, with eyes towards the facing direction
+    ctx.beginPath();
+    ctx.arc(cx, foot - 58 - bob, 11, 0, Math.PI * 2);
+    ctx.fill();
+    const dir = a.dir ?? 2;
+    const angle = [-0.46, 0.0, 0.46, 1.57, 2.68, 3.14, 3.6, -1.57][dir];
+    const ex = Math.cos(angle) * 5;
+    const ey = Math.sin(angle) * 2;
+    if (dir !== 6 && dir !== 7 && dir !== 0) {
+      ctx.fillStyle = "#111827";
+      ctx.fillRect(cx + ex - 4, foot - 60 - bob + ey, 2, 3);
+      ctx.fillRect(cx + ex + 2, foot - 60 - bob + ey, 2, 3);
+    }
+    // name
+    ctx.font = "bold 12px system-ui, sans-serif";
+    ctx.textAlign = "center";
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "#fffc";
+    ctx.strokeText(a.name, cx, foot - 76 - bob);
+    ctx.fillStyle = a.me ? "#1d4ed8" : "#111827";
+    ctx.fillText(a.name, cx, foot - 76 - bob);
+    ctx.lineWidth = 1;
+    a.screen = { x: cx, y: foot - 92 };
+  }
+
+  drawBubbles(a, now) {
+    const { ctx } = this;
+    if (!a.screen) return;
+    let y = a.screen.y;
+    for (const b of [...a.bubbles].reverse()) {
+      const age = now - b.shownAt;
+      if (age > BUBBLE_MS) continue;
+      const rise = Math.min(age / 40, 30);
+      ctx.font = `${b.kind === "shout" ? "bold " : ""}13px system-ui, sans-serif`;
+      const label = b.kind === "whisper" ? `(whisper) ${b.text}` : b.text;
+      const w = ctx.measureText(label).width + 16;
+      ctx.globalAlpha = age > BUBBLE_MS - 1000 ? (BUBBLE_MS - age) / 1000 : 1;
+      ctx.fillStyle = b.kind === "whisper" ? "#e0e7ff" : b.kind === "shout" ? "#fef3c7" : "#ffffff";
+      roundRect(ctx, a.screen.x - w / 2, y - 22 - rise, w, 20, 8);
+      ctx.fill();
+      ctx.strokeStyle = "#334155";
+      ctx.stroke();
+      ctx.fillStyle = "#0f172a";
+      ctx.textAlign = "center";
+      ctx.fillText(label, a.screen.x, y - 8 - rise);
+      ctx.globalAlpha = 1;
+      y -= 24;
+    }
+  }
+}
+
+function roundRect(ctx, x, y, w, h, r) {
+  ctx.beginPath();
+  ctx.roundRect(x, y, w, h, r);
+}
+
+function shade(hex, amount) {
+  const n = parseInt(hex.slice(1), 16);
+  const c = (v) => Math.max(0, Math.min(255, v + amount));
+  return `rgb(${c(n >> 16)}, ${c((n >> 8) & 255)}, ${c(n & 255)})`;
+}
