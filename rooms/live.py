@@ -60,6 +60,8 @@ class Avatar:
 
     def next_stop(self, at_ms: int) -> tuple[Tile, int]:
         """Where a new walk starts, and when: the next tile if walking, else here and now."""
+        if at_ms < self.started_at:  # still heading for the first tile of this walk
+            return self.path[0], self.started_at
         i = self.step_index(at_ms)
         if i >= len(self.path) - 1:
             return self.path[-1], at_ms

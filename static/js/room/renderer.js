@@ -154,7 +154,7 @@ export class Renderer {
     for (const b of [...a.bubbles].reverse()) {
       const age = now - b.shownAt;
       if (age > BUBBLE_MS) continue;
-      const rise = Math.min(age / 40, 30);
+      const rise = Math.min(age / 60, 12);
       ctx.font = `${b.kind === "shout" ? "bold " : ""}13px system-ui, sans-serif`;
       const label = b.kind === "whisper" ? `(whisper) ${b.text}` : b.text;
       const w = ctx.measureText(label).width + 16;

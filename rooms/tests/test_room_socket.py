@@ -1,0 +1,300 @@
+"""The room socket's protocol, through Channels' WebsocketCommunicator over
+the real Redis channel layer and live state, with Kafka for presence and chat."""
+
+import asyncio
+import json
+import uuid
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+
+from chat.flood import FLOOD_LINES
+from habbo.redis import redis
+from habbo.routing import websocket_urlpatterns
+from rooms.live import STEP_MS, Avatar, LiveRoom, now_ms
+from rooms.models import Room
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("kafka", "thread_connections_closed")]
+
+PLAN = "\n".join(["00000x00", "00000x00", "00000x00", "00000000", "0000xxxx", "00000000"])
+
+
+@pytest.fixture
+def room(make_player):
+    owner = make_player("owner")
+    return Room.objects.create(owner=owner, name="Socket room", floor_plan=PLAN, door_x=0, door_y=0, capacity=10)
+
+
+@pytest.fixture
+async def clean_redis():
+    yield
+    client = redis()
+    keys = [k async for k in client.scan_iter("live:*")]
+    if keys:
+        await client.delete(*keys)
+
+
+class Player:
+    """One connected socket, with helpers to read what the server sends."""
+
+    def __init__(self, user, room):
+        self.user = user
+        self.socket = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/rooms/{room.pk}/")
+        self.socket.scope["user"] = user
+
+    async def connect(self) -> dict:
+        connected, _ = await self.socket.connect()
+        assert connected
+        return await self.socket.receive_json_from(timeout=10)
+
+    async def send(self, message):
+        await self.socket.send_json_to(message)
+
+    async def next(self, type_: str, timeout: float = 5, where=lambda message: True) -> dict:
+        """The next message of this type (others in between are skipped)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            message = await self.socket.receive_json_from(timeout=max(0.05, deadline - asyncio.get_running_loop().time()))
+            if message["type"] == type_ and where(message):
+                return message
+
+    async def drain(self, wait: float = 1.0) -> list[dict]:
+        """Everything sent within `wait` seconds (without cancelling the app on a timeout)."""
+        loop = asyncio.get_running_loop()
+        deadline, received = loop.time() + wait, []
+        while loop.time() < deadline:
+            if not await self.socket.receive_nothing(timeout=0.1):
+                received.append(await self.socket.receive_json_from())
+        return received
+
+    async def nothing(self, type_: str, wait: float = 0.5) -> bool:
+        return not any(m["type"] == type_ for m in await self.drain(wait))
+
+    async def closed_with(self) -> int:
+        output = await self.socket.receive_output(timeout=5)
+        while output["type"] != "websocket.close":
+            output = await self.socket.receive_output(timeout=5)
+        return output.get("code"), output.get("reason")
+
+
+async def joined(make_player, room, name=None) -> Player:
+    player = Player(await sync_to_async(make_player)(name), room)
+    snapshot = await player.connect()
+    assert snapshot["type"] == "snapshot"
+    return player
+
+
+async def test_snapshot_shows_the_room_and_everyone_in_it(make_player, room, clean_redis):
+    alice = await joined(make_player, room, "alice")
+    bob = Player(await sync_to_async(make_player)("bob"), room)
+    snapshot = await bob.connect()
+    assert snapshot["room"]["floor_plan"] == PLAN.split("\n")
+    assert snapshot["room"]["door"] == [0, 0]
+    assert snapshot["you"] == bob.user.pk
+    assert {a["name"] for a in snapshot["avatars"]} == {"alice", "bob"}
+    assert all(a["path"] == [[0, 0]] for a in snapshot["avatars"])
+    entered = await alice.next("user_entered", where=lambda m: m["user"]["name"] != "alice")
+    assert entered["user"]["name"] == "bob" and entered["user"]["figure"]["shirt"] == bob.user.figure_shirt
+    assert "conn" not in entered["user"] and "channel" not in entered["user"]
+    await bob.socket.disconnect()
+    assert (await alice.next("user_left"))["user"] == bob.user.pk
+    await alice.socket.disconnect()
+
+
+async def test_anonymous_unknown_room_and_full_room_are_refused(make_player, room, clean_redis):
+    from django.contrib.auth.models import AnonymousUser
+
+    anonymous = Player(AnonymousUser(), room)
+    await anonymous.socket.connect()
+    assert await anonymous.closed_with() == (4401, "log in first")
+
+    missing = Player(await sync_to_async(make_player)(), room)
+    missing.socket = WebsocketCommunicator(
+        URLRouter(websocket_urlpatterns), "/ws/rooms/00000000-0000-0000-0000-000000000000/"
+    )
+    missing.socket.scope["user"] = missing.user
+    await missing.socket.connect()
+    assert await missing.closed_with() == (4404, "no such room")
+
+    live = LiveRoom(room.pk)
+    for uid in range(1_000_000, 1_000_000 + room.capacity):
+        await live.join(Avatar(uid, f"ghost{uid}", {}, [(0, 0)], now_ms(), "c", "ch", uuid.uuid4().hex), room.capacity)
+    await live.heartbeat(list(range(1_000_000, 1_000_000 + room.capacity)))
+    late = Player(await sync_to_async(make_player)(), room)
+    await late.socket.connect()
+    assert await late.closed_with() == (4403, "the room is full")
+
+
+@pytest.mark.parametrize(
+    "message, error",
+    [
+        ({"type": "walk", "x": -1, "y": 0}, "x"),
+        ({"type": "walk", "x": 1}, "y"),
+        ({"type": "say", "text": "x" * 101}, "text"),
+        ({"type": "say", "text": "   "}, "text"),
+        ({"type": "whisper", "text": "hi"}, "to"),
+        ({"type": "fly"}, "type"),
+        ({"type": "wave", "extra": 1}, "extra"),
+        ({}, "type"),
+    ],
+)
+async def test_invalid_messages_get_an_error_and_the_socket_stays_open(make_player, room, clean_redis, message, error):
+    player = await joined(make_player, room)
+    await player.send(message)
+    reply = await player.next("error")
+    assert reply["code"] == "invalid" and error in reply["message"]
+    await player.send({"type": "wave"})
+    assert (await player.next("wave"))["user"] == player.user.pk
+    await player.socket.disconnect()
+
+
+@pytest.mark.parametrize(
+    "frame, code",
+    [({"text_data": "{not json"}, 1007), ({"text_data": "[1, 2]"}, 1007), ({"bytes_data": b"\x00\x01"}, 1003)],
+)
+async def test_garbage_and_binary_frames_close_the_socket(make_player, room, clean_redis, frame, code):
+    player = await joined(make_player, room)
+    await player.socket.send_to(**frame)
+    assert (await player.closed_with())[0] == code
+
+
+async def test_walk_goes_round_walls_one_tile_at_a_time(make_player, room, clean_redis):
+    player = await joined(make_player, room)
+    await player.send({"type": "walk", "x": 7, "y": 0})
+    walk = await player.next("walk")
+    path = [tuple(t) for t in walk["path"]]
+    rows = PLAN.split("\n")
+    assert path[0] == (0, 0) and path[-1] == (7, 0)
+    assert all(rows[y][x] != "x" for x, y in path), "never through a wall"
+    assert all(max(abs(a[0] - b[0]), abs(a[1] - b[1])) == 1 for a, b in zip(path, path[1:]))
+    assert (3, 4) not in path and not any(x == 5 and y < 3 for x, y in path)
+    await player.socket.disconnect()
+
+
+async def test_a_wall_target_walks_to_the_nearest_tile(make_player, room, clean_redis):
+    player = await joined(make_player, room)
+    await player.send({"type": "walk", "x": 5, "y": 1})  # the wall column
+    walk = await player.next("walk")
+    assert tuple(walk["path"][-1]) in {(4, 1), (6, 1), (4, 0), (4, 2)}
+    await player.socket.disconnect()
+
+
+async def test_sending_faster_does_not_walk_faster(make_player, room, clean_redis):
+    player = await joined(make_player, room)
+    await player.send({"type": "walk", "x": 4, "y": 0})
+    previous = first = await player.next("walk")
+    for target in [(4, 3), (0, 3), (3, 3), (7, 5), (0, 5)]:
+        sent_at = now_ms()
+        await player.send({"type": "walk", "x": target[0], "y": target[1]})
+        walk = await player.next("walk")
+        # A new walk turns at the next tile of the old one, and not before it is reached.
+        assert walk["started_at"] >= sent_at - 5
+        assert walk["path"][0] in previous["path"]
+        previous = walk
+    avatar = await LiveRoom(room.pk).get(player.user.pk)
+    x, y = avatar.position(now_ms())
+    steps_allowed = (now_ms() - first["started_at"]) // STEP_MS + 1
+    assert max(x, y) <= steps_allowed, "no further from the door than 2 tiles a second allow"
+    await player.socket.disconnect()
+
+
+async def test_a_burst_of_messages_is_slowed_down(make_player, room, clean_redis):
+    player = await joined(make_player, room)
+    for _ in range(40):
+        await player.send({"type": "wave"})
+    replies = await player.drain(1.5)
+    assert any(r["type"] == "error" and r["code"] == "slow_down" for r in replies)
+    assert sum(r["type"] == "wave" for r in replies) < 40
+    await player.socket.disconnect()
+
+
+async def test_other_avatars_are_obstacles(make_player, room, clean_redis):
+    alice = await joined(make_player, room, "alice")
+    await alice.send({"type": "walk", "x": 2, "y": 0})
+    await alice.next("walk")
+    await asyncio.sleep(1.1)  # alice stands on (2, 0)
+    bob = await joined(make_player, room, "bob")
+    await bob.send({"type": "walk", "x": 2, "y": 0})
+    walk = await bob.next("walk")
+    assert [2, 0] not in walk["path"] and walk["path"][-1] in ([1, 0], [1, 1], [2, 1], [3, 0], [3, 1])
+    await alice.socket.disconnect()
+    await bob.socket.disconnect()
+
+
+async def test_say_and_shout_reach_everyone_as_text(make_player, room, clean_redis):
+    alice = await joined(make_player, room, "alice")
+    bob = await joined(make_player, room, "bob")
+    await alice.send({"type": "say", "text": "  <b>hello</b>  "})
+    for player in (alice, bob):
+        line = await player.next("chat")
+        assert (line["name"], line["kind"], line["text"]) == ("alice", "say", "<b>hello</b>")
+    await bob.send({"type": "shout", "text": "HEY"})
+    assert (await alice.next("chat"))["kind"] == "shout"
+    await alice.socket.disconnect()
+    await bob.socket.disconnect()
+
+
+async def test_only_the_two_players_see_a_whisper(make_player, room, clean_redis):
+    alice = await joined(make_player, room, "alice")
+    bob = await joined(make_player, room, "bob")
+    carol = await joined(make_player, room, "carol")
+    await alice.send({"type": "whisper", "to": "bob", "text": "psst"})
+    for player in (alice, bob):
+        line = await player.next("chat")
+        assert (line["kind"], line["text"], line["to"]) == ("whisper", "psst", bob.user.pk)
+    assert await carol.nothing("chat", wait=1)
+    await alice.send({"type": "whisper", "to": "nobody", "text": "hello?"})
+    assert (await alice.next("error"))["code"] == "not_here"
+    for player in (alice, bob, carol):
+        await player.socket.disconnect()
+
+
+async def test_flooding_mutes_and_nobody_sees_the_muted_lines(make_player, room, clean_redis):
+    alice = await joined(make_player, room, "alice")
+    bob = await joined(make_player, room, "bob")
+    for i in range(FLOOD_LINES - 1):
+        await alice.send({"type": "say", "text": f"line {i}"})
+        assert (await bob.next("chat"))["text"] == f"line {i}"
+    await alice.send({"type": "say", "text": "one too many"})
+    error = await alice.next("error")
+    assert error["code"] == "muted" and "30 s" in error["message"]
+    await alice.send({"type": "say", "text": "still muted?"})
+    assert (await alice.next("error"))["code"] == "muted"
+    assert await bob.nothing("chat", wait=1)
+    await alice.socket.disconnect()
+    await bob.socket.disconnect()
+
+
+async def test_a_second_login_closes_the_first_socket(make_player, room, clean_redis):
+    user = await sync_to_async(make_player)("twice")
+    watcher = await joined(make_player, room, "watcher")
+    first = Player(user, room)
+    await first.connect()
+    await watcher.next("user_entered", where=lambda m: m["user"]["name"] == "twice")
+    second = Player(user, room)
+    snapshot = await second.connect()
+    assert await first.closed_with() == (4409, "logged in elsewhere")
+    assert [a["name"] for a in snapshot["avatars"]].count("twice") == 1
+    await asyncio.sleep(0.3)
+    assert [a.name for a in await LiveRoom(room.pk).avatars()].count("twice") == 1
+    assert await watcher.nothing("user_left", wait=0.5)
+    await second.send({"type": "wave"})
+    assert (await watcher.next("wave"))["user"] == user.pk
+    await second.socket.disconnect()
+    assert (await watcher.next("user_left"))["user"] == user.pk
+    await watcher.socket.disconnect()
+
+
+async def test_a_dead_process_avatar_is_cleared(make_player, room, clean_redis, settings):
+    settings.ROOM_PRESENCE_TIMEOUT_S = 0.5
+    live = LiveRoom(room.pk)
+    ghost = await sync_to_async(make_player)("ghost")
+    await live.join(Avatar(ghost.pk, "ghost", {}, [(0, 0)], now_ms(), "gone", "gone", uuid.uuid4().hex), room.capacity)
+    await asyncio.sleep(0.6)  # its socket's process never beats again
+    player = Player(await sync_to_async(make_player)(), room)
+    snapshot = await player.connect()
+    assert "ghost" not in [a["name"] for a in snapshot["avatars"]]
+    assert json.dumps(snapshot).count("ghost") == 0
+    await player.socket.disconnect()
