@@ -7,6 +7,7 @@ never see each other's events or consumer-group offsets.
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,11 +19,12 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 from asgiref.sync import sync_to_async
 from django.db import connection, connections
 
 ROOT = Path(__file__).resolve().parent
-CONSUMER_APP_NAME = "hotel-test-consumer"
+SUBPROCESS_APP_NAME = "hotel-test-subprocess"
 
 
 def wait_for(predicate: Callable[[], object], timeout: float = 30, interval: float = 0.05, what: str = "condition"):
@@ -98,55 +100,104 @@ def _database_url() -> str:
     db = connection.settings_dict
     return (
         f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        f"?application_name={CONSUMER_APP_NAME}"
+        f"?application_name={SUBPROCESS_APP_NAME}"
     )
 
 
-@pytest.fixture
-def consumer_process(kafka, transactional_db) -> Iterator[Callable[..., subprocess.Popen]]:
-    """Start `manage.py kafka_consume NAME` as a real subprocess on the test DB."""
-    started: list[subprocess.Popen] = []
-    logs = ROOT / "var" / "test-logs"
-    logs.mkdir(parents=True, exist_ok=True)
+class Processes:
+    """Real subprocesses of the project (consumers, daphne) on the test DB and
+    this test's topics; each logs to var/test-logs/."""
 
-    def start(name: str, *args: str) -> subprocess.Popen:
-        env = os.environ | {
-            "DATABASE_URL": _database_url(),
-            "KAFKA_TOPIC_PREFIX": kafka.prefix,
-            "CONN_MAX_AGE": "0",
-        }
-        log = open(logs / f"{kafka.prefix}{name}-{len(started)}.log", "w")
-        proc = subprocess.Popen(
-            [sys.executable, "manage.py", "kafka_consume", name, *args],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self.started: list[subprocess.Popen] = []
+        self.logs = ROOT / "var" / "test-logs"
+        self.logs.mkdir(parents=True, exist_ok=True)
+
+    def start(self, args: list[str], name: str, **env_extra: str) -> subprocess.Popen:
+        env = os.environ | {"DATABASE_URL": _database_url(), "KAFKA_TOPIC_PREFIX": self.prefix, "CONN_MAX_AGE": "0"}
+        log = open(self.logs / f"{self.prefix}{name}-{len(self.started)}.log", "w")
+        proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env | env_extra, stdout=log, stderr=subprocess.STDOUT)
         proc.log_path = log.name
-        started.append(proc)
+        self.started.append(proc)
         return proc
 
-    yield start
-    for proc in started:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-    for proc in started:
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    # PostgreSQL ends a gone client's session a moment later; the test DB can
-    # only be flushed and dropped once it has.
-    wait_for(_no_other_sessions, timeout=15, what="the consumers' DB sessions to end")
+    def stop_all(self) -> None:
+        for proc in self.started:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.started:
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        # PostgreSQL ends a gone client's session a moment later; the test DB
+        # can only be flushed and dropped once it has.
+        wait_for(_no_other_sessions, timeout=15, what="the subprocesses' DB sessions to end")
+
+
+@pytest.fixture
+def processes(kafka, transactional_db) -> Iterator[Processes]:
+    group = Processes(kafka.prefix)
+    yield group
+    group.stop_all()
+
+
+@pytest.fixture
+def consumer_process(processes) -> Callable[..., subprocess.Popen]:
+    """Start `manage.py kafka_consume NAME [args]` as a real subprocess."""
+    return lambda name, *args: processes.start(["manage.py", "kafka_consume", name, *args], name)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, port: int, proc: subprocess.Popen):
+        self.url = f"http://127.0.0.1:{port}"
+        self.ws_url = f"ws://127.0.0.1:{port}"
+        self.proc = proc
+
+
+@pytest.fixture
+def daphne_server(processes) -> Callable[..., Server]:
+    """Start a real daphne process. Pings every second (2 s timeout) and short
+    room heartbeats, so silent drops and dead processes show within seconds."""
+
+    def start(**env_extra: str) -> Server:
+        port = _free_port()
+        args = ["-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "--ping-interval", "1", "--ping-timeout", "2",
+                "--websocket-max-message-size", "16384", "--websocket-max-frame-size", "16384",
+                "habbo.asgi:application"]
+        env = {"DEBUG": "true", "ROOM_HEARTBEAT_S": "0.5", "ROOM_PRESENCE_TIMEOUT_S": "2"} | env_extra
+        proc = processes.start(args, f"daphne-{port}", **env)
+
+        def accepting():
+            with socket.socket() as sock:
+                return sock.connect_ex(("127.0.0.1", port)) == 0
+
+        wait_for(accepting, timeout=30, what=f"daphne on port {port}")
+        return Server(port, proc)
+
+    return start
+
+
+def session_cookie(user) -> str:
+    """A logged-in session for a real browser or WebSocket client."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def _no_other_sessions() -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s",
-            [CONSUMER_APP_NAME],
+            [SUBPROCESS_APP_NAME],
         )
         return cursor.fetchone()[0] == 0
 

@@ -1,0 +1,77 @@
+"""Two players in Debian's Chromium (Playwright): one walks and talks, the
+other sees it. Screenshots are kept in test-artifacts/."""
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from conftest import wait_for
+from rooms.models import Room
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+
+@contextmanager
+def chromium():
+    """Playwright runs an event loop in this thread: set up the DB before it starts."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def log_in(browser, server, username):
+    page = browser.new_context(viewport={"width": 1200, "height": 850}).new_page()
+    page.goto(f"{server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pass-word-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server.url}/")
+    return page
+
+
+def test_two_players_see_each_other_walk_and_talk(daphne_server, make_player, consumer_process):
+    server = daphne_server()
+    make_player("alice", figure_shirt="#ef4444")
+    make_player("bob", figure_shirt="#22c55e")
+    room = Room.objects.create(
+        owner=make_player("owner"), name="Browser lounge", floor_plan="\n".join(["0000000"] * 7), door_x=0, door_y=3
+    )
+    consumer_process("chat-history")
+    with chromium() as browser:
+        _walk_and_talk(browser, server)
+    assert wait_for(lambda: room.chat_lines.filter(text="Hello <i>Bob</i>!").exists(), what="the line in the history")
+
+
+def _walk_and_talk(browser, server):
+    alice, bob = log_in(browser, server, "alice"), log_in(browser, server, "bob")
+    for page in (alice, bob):
+        page.click("text=Browser lounge")
+        page.wait_for_function("window.hotelRoom && window.hotelRoom.ready()")
+    bob.wait_for_function("window.hotelRoom.avatar('alice') !== undefined && window.hotelRoom.avatar('alice') !== null")
+
+    target = alice.evaluate("window.hotelRoom.tileCentre(5, 2)")
+    alice.mouse.click(target["x"], target["y"])
+    bob.wait_for_function(
+        "(() => { const a = window.hotelRoom.avatar('alice'); return a && a.x === 5 && a.y === 2 && !a.walking })()",
+        timeout=15000,
+    )
+
+    alice.fill("input[name=text]", "Hello <i>Bob</i>!")
+    alice.press("input[name=text]", "Enter")
+    bob.wait_for_function("window.hotelRoom.avatar('alice').bubbles.includes('Hello <i>Bob</i>!')", timeout=10000)
+    assert bob.locator("#chat-log").inner_text().strip().endswith("alice: Hello <i>Bob</i>!")
+    assert bob.locator("#chat-log i").count() == 0, "chat is shown as text, never as HTML"
+    assert "alice" in bob.locator("#who").inner_text()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    alice.screenshot(path=ARTIFACTS / "room-alice.png")
+    bob.screenshot(path=ARTIFACTS / "room-bob.png")

@@ -1,0 +1,121 @@
+"""Two real daphne processes and real WebSocket clients: live room state is
+in Redis, so players on different processes see each other; a silent drop
+and a dead process are cleaned up."""
+
+import asyncio
+import json
+import signal
+import subprocess
+import sys
+
+import pytest
+from websockets.asyncio.client import connect
+
+from conftest import session_cookie
+from rooms.models import Room
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def room(make_player):
+    owner = make_player("owner")
+    return Room.objects.create(owner=owner, name="Shared room", floor_plan="\n".join(["000000"] * 6), door_x=0, door_y=0)
+
+
+def open_socket(server, room, cookie: str):
+    return connect(
+        f"{server.ws_url}/ws/rooms/{room.pk}/",
+        origin=server.url,
+        additional_headers={"Cookie": f"sessionid={cookie}"},
+        open_timeout=10,
+    )
+
+
+async def next_of(socket, type_: str, timeout: float = 10, where=lambda m: True) -> dict:
+    async with asyncio.timeout(timeout):
+        while True:
+            message = json.loads(await socket.recv())
+            if message["type"] == type_ and where(message):
+                return message
+
+
+def test_a_walk_on_one_process_is_seen_on_the_other(daphne_server, room, make_player):
+    one, two = daphne_server(), daphne_server()
+    alice, bob = make_player("alice"), make_player("bob")
+    alice_cookie, bob_cookie = session_cookie(alice), session_cookie(bob)
+
+    async def scenario():
+        async with open_socket(one, room, alice_cookie) as a, open_socket(two, room, bob_cookie) as b:
+            assert (await next_of(a, "snapshot"))["you"] == alice.pk
+            snapshot = await next_of(b, "snapshot")
+            assert "alice" in [p["name"] for p in snapshot["avatars"]], "bob's process sees alice from Redis"
+            await next_of(a, "user_entered", where=lambda m: m["user"]["name"] == "bob")
+
+            await a.send(json.dumps({"type": "walk", "x": 4, "y": 3}))
+            walk = await next_of(b, "walk")
+            assert walk["user"] == alice.pk and walk["path"][-1] == [4, 3]
+            await b.send(json.dumps({"type": "say", "text": "hi from two"}))
+            line = await next_of(a, "chat")
+            assert (line["name"], line["text"]) == ("bob", "hi from two")
+
+    asyncio.run(scenario())
+
+
+def test_a_silent_drop_is_cleaned_up(daphne_server, room, make_player):
+    one, two = daphne_server(), daphne_server()
+    alice, bob = make_player("alice"), make_player("bob")
+    bob_cookie = session_cookie(bob)
+    # alice's client is its own process; SIGSTOP makes it drop silently (no close frame, no pongs).
+    client = subprocess.Popen(
+        [sys.executable, "-c", SILENT_CLIENT, f"{one.ws_url}/ws/rooms/{room.pk}/", one.url, session_cookie(alice)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert client.stdout.readline().strip() == "in the room"
+
+        async def watch():
+            async with open_socket(two, room, bob_cookie) as b:
+                snapshot = await next_of(b, "snapshot")
+                assert "alice" in [p["name"] for p in snapshot["avatars"]]
+                client.send_signal(signal.SIGSTOP)
+                left = await next_of(b, "user_left", timeout=20)
+                assert left["user"] == alice.pk
+
+        asyncio.run(watch())
+    finally:
+        client.kill()
+        client.wait()
+
+
+def test_a_dead_process_players_are_cleared_by_another(daphne_server, room, make_player):
+    one, two = daphne_server(), daphne_server()
+    alice, bob = make_player("alice"), make_player("bob")
+    alice_cookie, bob_cookie = session_cookie(alice), session_cookie(bob)
+
+    async def scenario():
+        async with open_socket(one, room, alice_cookie) as a:
+            await next_of(a, "snapshot")
+            async with open_socket(two, room, bob_cookie) as b:
+                await next_of(b, "snapshot")
+                one.proc.send_signal(signal.SIGKILL)  # no disconnect handler runs there
+                left = await next_of(b, "user_left", timeout=20)
+                assert left["user"] == alice.pk
+            async with open_socket(two, room, bob_cookie) as b:
+                assert [p["name"] for p in (await next_of(b, "snapshot"))["avatars"]] == ["bob"]
+
+    asyncio.run(scenario())
+
+
+SILENT_CLIENT = """
+import asyncio, sys
+from websockets.asyncio.client import connect
+
+async def main(url, origin, cookie):
+    async with connect(url, origin=origin, additional_headers={"Cookie": f"sessionid={cookie}"}) as ws:
+        await ws.recv()
+        print("in the room", flush=True)
+        await asyncio.Future()
+
+asyncio.run(main(*sys.argv[1:]))
+"""
