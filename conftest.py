@@ -13,15 +13,19 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from asgiref.sync import sync_to_async
 from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka.admin import AdminClient
 from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
-from asgiref.sync import sync_to_async
 from django.db import connection, connections
+from django.test import Client
+
+from habbo.bus.producer import EventBusUnavailable
 
 ROOT = Path(__file__).resolve().parent
 SUBPROCESS_APP_NAME = "hotel-test-subprocess"
@@ -39,16 +43,46 @@ def wait_for(predicate: Callable[[], object], timeout: float = 30, interval: flo
         time.sleep(interval)
 
 
+@contextmanager
+def kafka_stopped():
+    """Stop the project's own broker for the block, then start it again."""
+    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        pytest.skip("Kafka is external here; tests only stop the project's own broker")
+    services = [str(ROOT / "scripts" / "services")]
+    subprocess.run(services + ["down", "kafka"], check=True)
+    try:
+        yield
+    finally:
+        subprocess.run(services + ["up", "kafka"], check=True, stdout=subprocess.DEVNULL)
+
+
+def retry_until_published(publish: Callable[[], object], timeout: float = 60):
+    """Call publish() until Kafka takes it (after a broker restart)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return publish()
+        except EventBusUnavailable:
+            if time.monotonic() > deadline:
+                raise
+
+
 def pytest_collection_modifyitems(items):
     # Tests that stop the broker go last, so an unlucky restart delays nobody.
     items.sort(key=lambda item: item.get_closest_marker("kafka_outage") is not None)
 
 
 @pytest.fixture
-def kafka(settings) -> "KafkaHelper":
+def kafka(settings) -> Iterator["KafkaHelper"]:
     settings.KAFKA_TOPIC_PREFIX = f"test-{uuid.uuid4().hex[:10]}."
     call_command("kafka_topics", verbosity=0)
-    return KafkaHelper(settings.KAFKA_TOPIC_PREFIX)
+    yield KafkaHelper(settings.KAFKA_TOPIC_PREFIX)
+    # Keep the broker small: hundreds of leftover partitions slow its restarts.
+    admin = AdminClient({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS})
+    names = [n for n in admin.list_topics(timeout=10).topics if n.startswith(settings.KAFKA_TOPIC_PREFIX)]
+    if names:
+        for future in admin.delete_topics(names, operation_timeout=30).values():
+            future.result()
 
 
 class KafkaHelper:
@@ -184,6 +218,32 @@ def daphne_server(processes) -> Callable[..., Server]:
         return Server(port, proc)
 
     return start
+
+
+STAY_IN_ROOM = """
+import asyncio, sys
+from websockets.asyncio.client import connect
+
+async def main(url, origin, cookie):
+    async with connect(url, origin=origin, additional_headers={"Cookie": f"sessionid={cookie}"}) as ws:
+        await ws.recv()
+        print("in the room", flush=True)
+        await asyncio.Future()
+
+asyncio.run(main(*sys.argv[1:]))
+"""
+
+
+def stay_in_room(server: Server, room, user) -> subprocess.Popen:
+    """A player whose client is its own process: it enters the room and stays
+    until the process is stopped or killed (a silent drop, with SIGSTOP)."""
+    client = subprocess.Popen(
+        [sys.executable, "-c", STAY_IN_ROOM, f"{server.ws_url}/ws/rooms/{room.pk}/", server.url, session_cookie(user)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert client.stdout.readline().strip() == "in the room"
+    return client
 
 
 def session_cookie(user) -> str:

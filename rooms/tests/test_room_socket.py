@@ -11,6 +11,7 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
 from chat.flood import FLOOD_LINES
+from conftest import kafka_stopped
 from habbo.redis import redis
 from habbo.routing import websocket_urlpatterns
 from rooms.live import STEP_MS, Avatar, LiveRoom, now_ms
@@ -72,10 +73,10 @@ class Player:
     async def nothing(self, type_: str, wait: float = 0.5) -> bool:
         return not any(m["type"] == type_ for m in await self.drain(wait))
 
-    async def closed_with(self) -> int:
-        output = await self.socket.receive_output(timeout=5)
+    async def closed_with(self, timeout: float = 5) -> tuple[int, str]:
+        output = await self.socket.receive_output(timeout=timeout)
         while output["type"] != "websocket.close":
-            output = await self.socket.receive_output(timeout=5)
+            output = await self.socket.receive_output(timeout=timeout)
         return output.get("code"), output.get("reason")
 
 
@@ -298,3 +299,28 @@ async def test_a_dead_process_avatar_is_cleared(make_player, room, clean_redis, 
     assert "ghost" not in [a["name"] for a in snapshot["avatars"]]
     assert json.dumps(snapshot).count("ghost") == 0
     await player.socket.disconnect()
+
+
+@pytest.mark.kafka_outage
+async def test_kafka_down_no_line_is_shown_and_nobody_can_enter(make_player, room, clean_redis):
+    alice = await joined(make_player, room, "alice")
+    bob = await joined(make_player, room, "bob")
+    late = Player(await sync_to_async(make_player)("late"), room)
+    with kafka_stopped():
+        await alice.send({"type": "say", "text": "can anyone hear me?"})
+        error = await alice.next("error", timeout=15)
+        assert error["code"] == "unavailable" and "nobody saw it" in error["message"]
+        await late.socket.connect()
+        assert (await late.closed_with(timeout=15))[0] == 4503
+        assert await bob.nothing("chat", wait=0.5)
+    assert "late" not in [a.name for a in await LiveRoom(room.pk).avatars()]
+    # Like a player would: say it again until the restarted broker takes it.
+    for _ in range(6):
+        await alice.send({"type": "say", "text": "back again"})
+        replies = await alice.drain(8)
+        if any(r["type"] == "chat" for r in replies):
+            break
+        assert [r["code"] for r in replies if r["type"] == "error"] == ["unavailable"]
+    assert (await bob.next("chat", timeout=5))["text"] == "back again"
+    await alice.socket.disconnect()
+    await bob.socket.disconnect()

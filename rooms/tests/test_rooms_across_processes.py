@@ -5,13 +5,11 @@ and a dead process are cleaned up."""
 import asyncio
 import json
 import signal
-import subprocess
-import sys
 
 import pytest
 from websockets.asyncio.client import connect
 
-from conftest import session_cookie
+from conftest import session_cookie, stay_in_room
 from rooms.models import Room
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -66,19 +64,14 @@ def test_a_silent_drop_is_cleaned_up(daphne_server, room, make_player):
     one, two = daphne_server(), daphne_server()
     alice, bob = make_player("alice"), make_player("bob")
     bob_cookie = session_cookie(bob)
-    # alice's client is its own process; SIGSTOP makes it drop silently (no close frame, no pongs).
-    client = subprocess.Popen(
-        [sys.executable, "-c", SILENT_CLIENT, f"{one.ws_url}/ws/rooms/{room.pk}/", one.url, session_cookie(alice)],
-        stdout=subprocess.PIPE, text=True,
-    )
+    client = stay_in_room(one, room, alice)
     try:
-        assert client.stdout.readline().strip() == "in the room"
 
         async def watch():
             async with open_socket(two, room, bob_cookie) as b:
                 snapshot = await next_of(b, "snapshot")
                 assert "alice" in [p["name"] for p in snapshot["avatars"]]
-                client.send_signal(signal.SIGSTOP)
+                client.send_signal(signal.SIGSTOP)  # no close frame, no more pongs
                 left = await next_of(b, "user_left", timeout=20)
                 assert left["user"] == alice.pk
 
@@ -105,17 +98,3 @@ def test_a_dead_process_players_are_cleared_by_another(daphne_server, room, make
                 assert [p["name"] for p in (await next_of(b, "snapshot"))["avatars"]] == ["bob"]
 
     asyncio.run(scenario())
-
-
-SILENT_CLIENT = """
-import asyncio, sys
-from websockets.asyncio.client import connect
-
-async def main(url, origin, cookie):
-    async with connect(url, origin=origin, additional_headers={"Cookie": f"sessionid={cookie}"}) as ws:
-        await ws.recv()
-        print("in the room", flush=True)
-        await asyncio.Future()
-
-asyncio.run(main(*sys.argv[1:]))
-"""
