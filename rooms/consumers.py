@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 CLOSE_NOT_LOGGED_IN = 4401
 CLOSE_FULL = 4403
 CLOSE_NO_ROOM = 4404
+CLOSE_GONE = 4408
 CLOSE_REPLACED = 4409
 CLOSE_UNAVAILABLE = 4503
 CLOSE_UNSUPPORTED = 1003  # binary frames
@@ -122,7 +123,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         now = now_ms()
         avatar = await self.live.get(self.user.pk)
         if avatar is None or avatar.conn != self.conn:
-            return
+            # Cleared as gone (no heartbeat in time) or taken over: start afresh.
+            return await self.close(CLOSE_GONE, "you are no longer in the room; reconnect")
         others = await self.live.avatars()
         blocked = presence.furniture_blocking(self.room) | others_blocking(others, self.user.pk, now)
         moved = plan_walk(avatar, self.room.plan, (message.x, message.y), blocked, now)

@@ -131,9 +131,11 @@ class LiveRoom:
 
     async def stale(self, older_than_ms: int) -> list[Avatar]:
         """Avatars whose socket has not beaten for a while (its process died)."""
-        seen = await redis().hgetall(self.seen_key)
+        # One atomic read: an avatar joining between two reads would look unseen.
+        async with redis().pipeline(transaction=True) as pipe:
+            avatars, seen = await pipe.hgetall(self.key).hgetall(self.seen_key).execute()
         limit = now_ms() - older_than_ms
-        return [a for a in await self.avatars() if int(seen.get(str(a.id), 0)) < limit]
+        return [Avatar.from_json(raw) for uid, raw in avatars.items() if int(seen.get(uid, 0)) < limit]
 
 
 def user_key(user_id: int) -> str:

@@ -288,6 +288,17 @@ async def test_a_second_login_closes_the_first_socket(make_player, room, clean_r
     await watcher.socket.disconnect()
 
 
+async def test_players_entering_at_once_all_stay(make_player, room, clean_redis):
+    players = [Player(await sync_to_async(make_player)(f"crowd{i}"), room) for i in range(room.capacity)]
+    await asyncio.gather(*(p.connect() for p in players))
+    assert len(await LiveRoom(room.pk).avatars()) == room.capacity
+    for player in players:
+        await player.send({"type": "walk", "x": 1, "y": 1})
+        assert (await player.next("walk", where=lambda m, me=player.user.pk: m["user"] == me))["path"]
+    for player in players:
+        await player.socket.disconnect()
+
+
 async def test_a_dead_process_avatar_is_cleared(make_player, room, clean_redis, settings):
     settings.ROOM_PRESENCE_TIMEOUT_S = 0.5
     live = LiveRoom(room.pk)
