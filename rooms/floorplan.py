@@ -5,6 +5,7 @@ Rows are separated by newlines and all have the same width.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 MAX_SIDE = 64
 TILE_CHARS = frozenset("x0123456789")
@@ -39,6 +40,11 @@ class FloorPlan:
     @property
     def depth(self) -> int:
         return len(self.rows)
+
+    @cached_property
+    def tiles(self) -> dict[tuple[int, int], int]:
+        """Every tile and its height, computed once (pathfinding reads it a lot)."""
+        return {(x, y): int(ch) for y, row in enumerate(self.rows) for x, ch in enumerate(row) if ch != "x"}
 
     def is_tile(self, x: int, y: int) -> bool:
         return 0 <= y < self.depth and 0 <= x < self.width and self.rows[y][x] != "x"

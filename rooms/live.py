@@ -10,6 +10,8 @@ that check the connection id, so a stale socket never overwrites a new one.
 
 import json
 import time
+
+import orjson
 from dataclasses import asdict, dataclass
 
 from habbo.redis import redis
@@ -35,12 +37,12 @@ class Avatar:
 
     @classmethod
     def from_json(cls, raw: str) -> "Avatar":
-        data = json.loads(raw)
+        data = orjson.loads(raw)
         data["path"] = [tuple(t) for t in data["path"]]
         return cls(**data)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self))
+        return orjson.dumps(asdict(self)).decode()
 
     def public(self) -> dict:
         """What other players see: never the connection or channel."""
@@ -53,19 +55,27 @@ class Avatar:
         }
 
     def step_index(self, at_ms: int) -> int:
-        return min(max(0, (at_ms - self.started_at) // STEP_MS), len(self.path) - 1)
+        return _step_index(self.path, self.started_at, at_ms)
 
     def position(self, at_ms: int) -> Tile:
         return self.path[self.step_index(at_ms)]
 
     def next_stop(self, at_ms: int) -> tuple[Tile, int]:
         """Where a new walk starts, and when: the next tile if walking, else here and now."""
-        if at_ms < self.started_at:  # still heading for the first tile of this walk
-            return self.path[0], self.started_at
-        i = self.step_index(at_ms)
-        if i >= len(self.path) - 1:
-            return self.path[-1], at_ms
-        return self.path[i + 1], self.started_at + (i + 1) * STEP_MS
+        return _next_stop(self.path, self.started_at, at_ms)
+
+
+def _step_index(path: list, started_at: int, at_ms: int) -> int:
+    return min(max(0, (at_ms - started_at) // STEP_MS), len(path) - 1)
+
+
+def _next_stop(path: list, started_at: int, at_ms: int) -> tuple[Tile, int]:
+    if at_ms < started_at:  # still heading for the first tile of this walk
+        return tuple(path[0]), started_at
+    i = _step_index(path, started_at, at_ms)
+    if i >= len(path) - 1:
+        return tuple(path[-1]), at_ms
+    return tuple(path[i + 1]), started_at + (i + 1) * STEP_MS
 
 
 _JOIN = """
@@ -120,6 +130,24 @@ class LiveRoom:
 
     async def avatars(self) -> list[Avatar]:
         return [Avatar.from_json(raw) for raw in (await redis().hgetall(self.key)).values()]
+
+    async def me_and_occupied(self, user_id: int, at_ms: int) -> tuple[Avatar | None, set[Tile]]:
+        """My avatar, and the tiles the others stand on or are stepping onto.
+        One read, and no Avatar objects for the others: this runs on every walk."""
+        me, tiles = None, set()
+        for uid, raw in (await redis().hgetall(self.key)).items():
+            if int(uid) == user_id:
+                me = Avatar.from_json(raw)
+                continue
+            data = orjson.loads(raw)
+            path, started_at = data["path"], data["started_at"]
+            tiles.add(tuple(path[_step_index(path, started_at, at_ms)]))
+            tiles.add(_next_stop(path, started_at, at_ms)[0])
+        return me, tiles
+
+    async def claim_reaping(self, seconds: float) -> bool:
+        """One socket per room and interval looks for dead avatars, not every socket."""
+        return bool(await redis().set(f"{self.key}:reaper", 1, nx=True, px=int(seconds * 1000)))
 
     async def count(self) -> int:
         return await redis().hlen(self.key)

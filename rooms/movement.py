@@ -28,10 +28,3 @@ def plan_walk(avatar: Avatar, plan: FloorPlan, target: Tile, blocked: set[Tile],
     start, start_at = avatar.next_stop(now)
     path = find_path(plan, start, target, blocked - {start})
     return replace(avatar, path=path, started_at=start_at)
-
-
-def others_blocking(avatars: list[Avatar], me: int, now: int) -> set[Tile]:
-    """Where the other avatars stand (or are about to step) right now."""
-    return {a.position(now) for a in avatars if a.id != me} | {
-        a.next_stop(now)[0] for a in avatars if a.id != me
-    }

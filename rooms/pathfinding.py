@@ -19,19 +19,17 @@ def _octile(a: Tile, b: Tile) -> int:
     return STRAIGHT * max(dx, dy) + (DIAGONAL - STRAIGHT) * min(dx, dy)
 
 
-def _neighbours(plan: FloorPlan, blocked: Set[Tile], tile: Tile):
+def _neighbours(tiles: dict[Tile, int], blocked: Set[Tile], tile: Tile):
     x, y = tile
+    here = tiles[tile]
     for dx, dy in DIRECTIONS:
-        nx, ny = x + dx, y + dy
-        if not plan.is_tile(nx, ny) or (nx, ny) in blocked:
+        nxt = (x + dx, y + dy)
+        height = tiles.get(nxt)
+        if height is None or nxt in blocked or abs(height - here) > MAX_STEP:
             continue
-        if abs(plan.height(nx, ny) - plan.height(x, y)) > MAX_STEP:
-            continue
-        if dx and dy and not all(
-            plan.is_tile(cx, cy) and (cx, cy) not in blocked for cx, cy in ((x + dx, y), (x, y + dy))
-        ):
+        if dx and dy and any(c not in tiles or c in blocked for c in ((x + dx, y), (x, y + dy))):
             continue  # a diagonal may not squeeze past a wall, furniture or an avatar
-        yield (nx, ny), DIAGONAL if dx and dy else STRAIGHT
+        yield nxt, DIAGONAL if dx and dy else STRAIGHT
 
 
 def find_path(plan: FloorPlan, start: Tile, target: Tile, blocked: Set[Tile] = frozenset()) -> list[Tile]:
@@ -51,7 +49,7 @@ def find_path(plan: FloorPlan, start: Tile, target: Tile, blocked: Set[Tile] = f
         done.add(tile)
         if tile == target:
             break
-        for nxt, step in _neighbours(plan, blocked, tile):
+        for nxt, step in _neighbours(plan.tiles, blocked, tile):
             new_cost = g + step
             if new_cost < cost.get(nxt, math.inf):
                 cost[nxt] = new_cost

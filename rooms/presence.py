@@ -2,8 +2,10 @@
 whose socket or process is gone. Entering and leaving are durable events
 (room.user_entered / room.user_left) for the room-stats and visit-log consumers."""
 
+import json
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
@@ -28,10 +30,13 @@ def room_group(room_id) -> str:
     return f"room.{room_id}"
 
 
+def room_event(payload: dict) -> dict:
+    """A channel-layer message for room sockets, JSON-encoded once for all receivers."""
+    return {"type": "room.event", "text": json.dumps(payload)}
+
+
 async def announce_left(room_id, user_id: int) -> None:
-    await get_channel_layer().group_send(
-        room_group(room_id), {"type": "room.event", "payload": {"type": "user_left", "user": user_id}}
-    )
+    await get_channel_layer().group_send(room_group(room_id), room_event({"type": "user_left", "user": user_id}))
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,10 @@ class LoadedRoom:
     capacity: int
     plan: FloorPlan
     furniture: list[dict] = field(default_factory=list)
+
+    @cached_property
+    def furniture_blocking(self) -> set:
+        return furniture_tiles(self.furniture)
 
 
 @database_sync_to_async
@@ -57,10 +66,6 @@ def load_room(room_id) -> LoadedRoom | None:
         for ri in RoomItem.objects.filter(room=room).select_related("item")
     ]
     return LoadedRoom(room.id, room.name, room.capacity, room.plan, furniture)
-
-
-def furniture_blocking(room: LoadedRoom) -> set:
-    return furniture_tiles(room.furniture)
 
 
 @dataclass(frozen=True)
