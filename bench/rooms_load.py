@@ -97,7 +97,7 @@ def start_servers(count: int, env: dict) -> list[tuple[int, subprocess.Popen]]:
         proc = subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "--websocket-max-message-size",
              "16384", "--websocket-max-frame-size", "16384", "habbo.asgi:application"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "a"),
         )
         servers.append((port, proc))
     for port, _ in servers:

@@ -11,6 +11,7 @@ import logging
 import time
 import uuid
 
+from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -190,6 +191,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content))
+
+    async def send(self, text_data=None, bytes_data=None, close=False):
+        try:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        except Disconnected:
+            pass  # the client went away while a broadcast was on its way; disconnect() follows
 
     # -- channel layer → client ----------------------------------------------
 

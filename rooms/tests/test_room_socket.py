@@ -104,6 +104,26 @@ async def test_snapshot_shows_the_room_and_everyone_in_it(make_player, room, cle
     await alice.socket.disconnect()
 
 
+async def test_entering_shows_the_last_public_lines(make_player, room, clean_redis):
+    speaker, other = await sync_to_async(make_player)("speaker"), await sync_to_async(make_player)("other")
+
+    def history():
+        from django.utils import timezone
+
+        from chat.models import ChatLine
+
+        now = timezone.now()
+        for i in range(25):
+            ChatLine.objects.create(room=room, user=speaker, text=f"line {i}", said_at=now + timezone.timedelta(seconds=i))
+        ChatLine.objects.create(room=room, user=speaker, kind="whisper", recipient=other, text="secret",
+                                said_at=now + timezone.timedelta(seconds=30))
+
+    await sync_to_async(history)()
+    snapshot = await Player(await sync_to_async(make_player)(), room).connect()
+    assert [line["text"] for line in snapshot["chat"]] == [f"line {i}" for i in range(5, 25)]
+    assert snapshot["chat"][-1]["name"] == "speaker"
+
+
 async def test_anonymous_unknown_room_and_full_room_are_refused(make_player, room, clean_redis):
     from django.contrib.auth.models import AnonymousUser
 

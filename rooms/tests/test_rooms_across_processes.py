@@ -8,6 +8,7 @@ import signal
 
 import pytest
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from conftest import session_cookie, stay_in_room
 from rooms.models import Room
@@ -96,5 +97,28 @@ def test_a_dead_process_players_are_cleared_by_another(daphne_server, room, make
                 assert left["user"] == alice.pk
             async with open_socket(two, room, bob_cookie) as b:
                 assert [p["name"] for p in (await next_of(b, "snapshot"))["avatars"]] == ["bob"]
+
+    asyncio.run(scenario())
+
+
+def test_foreign_origins_and_oversized_frames_are_refused(daphne_server, room, make_player):
+    server = daphne_server()
+    cookie = session_cookie(make_player("alice"))
+
+    async def scenario():
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(f"{server.ws_url}/ws/rooms/{room.pk}/", origin="http://evil.example",
+                               additional_headers={"Cookie": f"sessionid={cookie}"}):
+                pass
+        assert refused.value.response.status_code == 403
+        async with open_socket(server, room, cookie) as ws:
+            await next_of(ws, "snapshot")
+            await ws.send(json.dumps({"type": "say", "text": "x" * 20_000}))
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), 10)
+            # Daphne drops it (1009 "message too big", or no close frame at all).
+            assert closed.value.rcvd is None or closed.value.rcvd.code == 1009
+        async with open_socket(server, room, cookie) as ws:  # the server carries on
+            assert (await next_of(ws, "snapshot"))["room"]["name"] == "Shared room"
 
     asyncio.run(scenario())

@@ -1,4 +1,5 @@
-"""Seed a demo hotel: two players, a furniture catalogue and public rooms.
+"""Seed a demo hotel: two players, a furniture catalogue and public rooms
+with some furniture in them.
 
 Safe to run again: what exists is left as it is. The rooms are applied
 straight through rooms.services (not via Kafka) so seeding needs no consumer.
@@ -12,7 +13,7 @@ from django.db import transaction
 from habbo.models import User
 from rooms.events import RoomCreated
 from rooms.layouts import LAYOUTS
-from rooms.models import Item, Room
+from rooms.models import Item, Room, RoomItem
 from rooms.services import room_create
 
 DEMO_PLAYERS = [
@@ -32,6 +33,17 @@ DEMO_ROOMS = [
     ("Rooftop Terraces", "Three levels of sunshine.", "terraces", 25),
     ("The Pool Courtyard", "Mind the water in the middle.", "courtyard", 30),
     ("Hall of Fame", "A long corridor of legends.", "corridor", 25),
+]
+# Furniture placed in the demo rooms: (room, item, x, y, rotation).
+DEMO_FURNITURE = [
+    ("Welcome Lobby", "Sofa", 3, 0, 0),
+    ("Welcome Lobby", "Table", 3, 2, 0),
+    ("Welcome Lobby", "Plant", 9, 0, 0),
+    ("Welcome Lobby", "Rug", 7, 3, 0),
+    ("The Pool Courtyard", "Lamp", 0, 0, 0),
+    ("The Pool Courtyard", "Wooden chair", 7, 1, 4),
+    ("The Pool Courtyard", "Plant", 8, 6, 0),
+    ("Hall of Fame", "Plant", 13, 0, 0),
 ]
 SEED_NAMESPACE = uuid.UUID("6f1c7d5e-9a39-4c1e-9f52-0d3b1f8f2a10")
 
@@ -66,6 +78,11 @@ class Command(BaseCommand):
                 is_public=True,
             )
             room_create(event=event, actor_id=None)
+            for room_name, item, x, y, rotation in DEMO_FURNITURE:
+                if room_name == name:
+                    RoomItem.objects.create(
+                        room_id=room_id, item=Item.objects.get(name=item), owner=players[0], x=x, y=y, rotation=rotation
+                    )
         self.stdout.write("demo players (username / password):")
         for name, password, _ in DEMO_PLAYERS:
             self.stdout.write(f"  {name} / {password}")
