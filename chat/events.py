@@ -3,11 +3,20 @@
 import uuid
 from typing import Literal
 
-from pydantic import Field, model_validator
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, model_validator
 
 from chat.models import MAX_LINE
 from habbo.bus.events import Event
 from habbo.bus.topics import CHAT_MESSAGES
+
+
+# A chat line: 1-100 characters of text, no control characters (they are
+# never shown, and PostgreSQL refuses NUL).
+ChatText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LINE, pattern=r"^[^\x00-\x1f\x7f]*$")
+]
 
 
 class ChatMessageSent(Event):
@@ -17,7 +26,7 @@ class ChatMessageSent(Event):
     room_id: uuid.UUID
     user_id: int = Field(gt=0)
     kind: Literal["say", "shout", "whisper"]
-    text: str = Field(min_length=1, max_length=MAX_LINE)
+    text: ChatText
     recipient_id: int | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")

@@ -95,7 +95,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         while True:
             await asyncio.sleep(settings.ROOM_HEARTBEAT_S)
             try:
-                await self.live.heartbeat([self.user.pk])
+                if not await self.live.heartbeat(self.user.pk, self.conn):
+                    return await self.close(CLOSE_GONE, "you are no longer in the room; reconnect")
                 if await self.live.claim_reaping(settings.ROOM_HEARTBEAT_S):
                     await presence.reap(self.room)
             except Exception:
@@ -108,7 +109,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return await self.close(CLOSE_UNSUPPORTED, "binary frames are not accepted")
         try:
             data = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return await self.close(CLOSE_INVALID, "frames must be JSON")
         if not isinstance(data, dict):
             return await self.close(CLOSE_INVALID, "frames must be JSON objects")
@@ -121,7 +122,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         except ValidationError as exc:
             return await self._error("invalid", _describe(exc))
         handler = {Walk: self._walk, Say: self._chat, Shout: self._chat, Whisper: self._whisper, Wave: self._wave}
-        await handler[type(message)](message)
+        try:
+            await handler[type(message)](message)
+        except Exception:
+            # Redis or Kafka trouble: the player is told, the socket and the avatar stay.
+            log.exception("room %s: %s from user %s failed", self.room.id, message.type, self.user.pk)
+            await self._error("server_error", "Something went wrong on our side; try again.")
 
     def _take_token(self) -> bool:
         now = time.monotonic()
@@ -145,12 +151,24 @@ class RoomConsumer(AsyncWebsocketConsumer):
                     "started_at": moved.started_at}
             await self.channel_layer.group_send(self.group, room_event(walk))
 
+    async def _still_here(self) -> bool:
+        """False (and the socket closes) if this socket no longer owns its avatar."""
+        avatar = await self.live.get(self.user.pk)
+        if avatar is None or avatar.conn != self.conn:
+            await self.close(CLOSE_GONE, "you are no longer in the room; reconnect")
+            return False
+        return True
+
     async def _wave(self, message: Wave):
+        if not await self._still_here():
+            return
         await self.channel_layer.group_send(
             self.group, room_event({"type": "wave", "user": self.user.pk})
         )
 
     async def _chat(self, message: Say | Shout):
+        if not await self._still_here():
+            return
         envelope = await self._send_line(kind=message.type, text=message.text)
         if envelope:
             await self.channel_layer.group_send(
@@ -158,6 +176,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             )
 
     async def _whisper(self, message: Whisper):
+        if not await self._still_here():
+            return
         target = await presence.find_present(self.live, message.to)
         if target is None or target.id == self.user.pk:
             return await self._error("not_here", f"{message.to} is not in this room.")

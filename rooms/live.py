@@ -98,6 +98,12 @@ else
 end
 return 1
 """
+_BEAT = """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw or cjson.decode(raw)['conn'] ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+return 1
+"""
 _RELEASE_USER = """
 local raw = redis.call('GET', KEYS[1])
 if raw and cjson.decode(raw)['conn'] == ARGV[1] then redis.call('DEL', KEYS[1]) end
@@ -152,10 +158,9 @@ class LiveRoom:
     async def count(self) -> int:
         return await redis().hlen(self.key)
 
-    async def heartbeat(self, user_ids: list[int]) -> None:
-        if user_ids:
-            stamp = now_ms()
-            await redis().hset(self.seen_key, mapping={uid: stamp for uid in user_ids})
+    async def heartbeat(self, user_id: int, conn: str) -> bool:
+        """Mark the avatar alive; False if it is no longer this connection's."""
+        return bool(await redis().eval(_BEAT, 2, self.key, self.seen_key, user_id, conn, now_ms()))
 
     async def stale(self, older_than_ms: int) -> list[Avatar]:
         """Avatars whose socket has not beaten for a while (its process died)."""

@@ -77,13 +77,11 @@ class Entered:
 async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Entered:
     """Put the player in the room at the door (or where their other socket had them).
 
-    Raises RoomFull, or EventBusUnavailable (then nothing changed).
+    Raises RoomFull, or EventBusUnavailable (then nothing changed, and the
+    player's other socket, if any, stays where it is).
     """
-    previous = await claim_user(user.pk, room_id=str(room.id), conn=conn, channel=channel)
-    if previous and previous["conn"] != conn:
-        await get_channel_layer().send(previous["channel"], {"type": "room.replaced"})
     live = LiveRoom(room.id)
-    await reap(room)
+    await reap(room, drain_outbox=False)
     existing = await live.get(user.pk)
     if existing:
         avatar = Avatar(**{**existing.__dict__, "conn": conn, "channel": channel})
@@ -92,15 +90,17 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ent
         avatar = Avatar(user.pk, user.username, user.figure, [door], now_ms(), conn, channel, uuid.uuid4().hex)
     outcome = await live.join(avatar, room.capacity)
     if outcome == FULL:
-        await release_user(user.pk, conn)
         raise RoomFull
     if outcome == JOINED:
         try:
             await apublish(UserEntered(room_id=room.id, user_id=user.pk, visit_id=avatar.visit), actor=user.pk)
         except EventBusUnavailable:
             await live.remove(user.pk, conn)
-            await release_user(user.pk, conn)
             raise
+    # Only now, with the player in, does their other socket (if any) go.
+    previous = await claim_user(user.pk, room_id=str(room.id), conn=conn, channel=channel)
+    if previous and previous["conn"] != conn:
+        await get_channel_layer().send(previous["channel"], {"type": "room.replaced"})
     return Entered(avatar, rejoined=outcome != JOINED)
 
 
@@ -112,9 +112,9 @@ async def leave(room: LoadedRoom, avatar: Avatar) -> None:
         await outbox.publish_or_park(UserLeft(room_id=room.id, user_id=avatar.id, visit_id=avatar.visit), actor=avatar.id)
 
 
-async def reap(room: LoadedRoom) -> None:
+async def reap(room: LoadedRoom, *, drain_outbox: bool = True) -> None:
     """Clear avatars whose socket stopped beating (its process died), and
-    retry parked events."""
+    retry parked events (not while a player waits to enter)."""
     live = LiveRoom(room.id)
     for avatar in await live.stale(settings.ROOM_PRESENCE_TIMEOUT_S * 1000):
         if await live.remove(avatar.id, avatar.conn):
@@ -122,7 +122,8 @@ async def reap(room: LoadedRoom) -> None:
             await outbox.publish_or_park(
                 UserLeft(room_id=room.id, user_id=avatar.id, visit_id=avatar.visit), actor=None
             )
-    await outbox.drain()
+    if drain_outbox:
+        await outbox.drain()
 
 
 async def find_present(live: LiveRoom, username: str) -> Avatar | None:

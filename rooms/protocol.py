@@ -2,12 +2,10 @@
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from chat.models import MAX_LINE
+from chat.events import ChatText
 from rooms.floorplan import MAX_SIDE
-
-ChatText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LINE)]
 
 
 class _Message(BaseModel):

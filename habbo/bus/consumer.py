@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import DataError, close_old_connections, transaction
 from django.utils.module_loading import import_string
 
 from habbo.bus.events import Envelope, Event, InvalidEvent, decode
@@ -103,6 +103,9 @@ class ConsumerLoop:
     def _handle(self, msg: Message) -> None:
         try:
             envelope, event = decode(msg.value())
+            if (msg.key() or b"").decode(errors="replace") != envelope.key:
+                # A wrong key puts the event on the wrong partition, out of order.
+                raise InvalidEvent(f"message key {msg.key()!r} is not the envelope's key {envelope.key!r}")
             handler = self.handlers.get(envelope.type)
             if handler is not None:
                 self._apply(msg, envelope, event, handler)
@@ -112,6 +115,12 @@ class ConsumerLoop:
         self.consecutive_bad = 0
 
     def _apply(self, msg: Message, envelope: Envelope, event: Event, handler: Handler) -> None:
+        try:
+            self._apply_once(msg, envelope, event, handler)
+        except DataError as exc:  # the database refuses these values: it always will
+            raise InvalidEvent(f"the database refused the event: {exc}") from exc
+
+    def _apply_once(self, msg: Message, envelope: Envelope, event: Event, handler: Handler) -> None:
         with transaction.atomic():
             _, created = ProcessedEvent.objects.get_or_create(
                 consumer=self.spec.name,

@@ -32,9 +32,14 @@ async def drain(limit: int = 50) -> int:
         raw = await redis().lpop(OUTBOX)
         if raw is None:
             break
-        item = json.loads(raw)
         try:
-            await apublish_envelope(item["topic"], Envelope.model_validate_json(item["envelope"]))
+            item = json.loads(raw)
+            envelope = Envelope.model_validate_json(item["envelope"])
+        except (ValueError, KeyError, TypeError):
+            log.error("dropping an unreadable outbox entry: %.200s", raw)
+            continue
+        try:
+            await apublish_envelope(item["topic"], envelope)
         except EventBusUnavailable:
             await redis().lpush(OUTBOX, raw)
             break

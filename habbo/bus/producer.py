@@ -42,7 +42,10 @@ def producer_config(client_id: str) -> dict:
 
 def _serve_delivery_reports(producer: Producer) -> None:
     while True:
-        producer.poll(0.5)
+        try:
+            producer.poll(0.5)
+        except Exception:  # a failing callback must not stop every later publish
+            log.exception("delivery report callback failed")
 
 
 def get_producer() -> Producer:
@@ -112,7 +115,10 @@ async def apublish_envelope(topic: str, envelope: Envelope) -> None:
     acked: asyncio.Future = loop.create_future()
 
     def on_delivery(err, _msg):
-        loop.call_soon_threadsafe(lambda: acked.done() or acked.set_result(err))
+        try:
+            loop.call_soon_threadsafe(lambda: acked.done() or acked.set_result(err))
+        except RuntimeError:
+            pass  # the waiting event loop is gone (shut down); nobody is waiting
 
     _produce(topic, envelope, on_delivery)
     try:

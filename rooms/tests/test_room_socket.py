@@ -142,7 +142,6 @@ async def test_anonymous_unknown_room_and_full_room_are_refused(make_player, roo
     live = LiveRoom(room.pk)
     for uid in range(1_000_000, 1_000_000 + room.capacity):
         await live.join(Avatar(uid, f"ghost{uid}", {}, [(0, 0)], now_ms(), "c", "ch", uuid.uuid4().hex), room.capacity)
-    await live.heartbeat(list(range(1_000_000, 1_000_000 + room.capacity)))
     late = Player(await sync_to_async(make_player)(), room)
     await late.socket.connect()
     assert await late.closed_with() == (4403, "the room is full")
@@ -155,6 +154,7 @@ async def test_anonymous_unknown_room_and_full_room_are_refused(make_player, roo
         ({"type": "walk", "x": 1}, "y"),
         ({"type": "say", "text": "x" * 101}, "text"),
         ({"type": "say", "text": "   "}, "text"),
+        ({"type": "say", "text": "nul\u0000byte"}, "text"),
         ({"type": "whisper", "text": "hi"}, "to"),
         ({"type": "fly"}, "type"),
         ({"type": "wave", "extra": 1}, "extra"),
@@ -173,7 +173,12 @@ async def test_invalid_messages_get_an_error_and_the_socket_stays_open(make_play
 
 @pytest.mark.parametrize(
     "frame, code",
-    [({"text_data": "{not json"}, 1007), ({"text_data": "[1, 2]"}, 1007), ({"bytes_data": b"\x00\x01"}, 1003)],
+    [
+        ({"text_data": "{not json"}, 1007),
+        ({"text_data": "[1, 2]"}, 1007),
+        ({"text_data": "[" * 5000}, 1007),  # nesting deep enough to blow the parser's recursion limit
+        ({"bytes_data": b"\x00\x01"}, 1003),
+    ],
 )
 async def test_garbage_and_binary_frames_close_the_socket(make_player, room, clean_redis, frame, code):
     player = await joined(make_player, room)
@@ -355,3 +360,30 @@ async def test_kafka_down_no_line_is_shown_and_nobody_can_enter(make_player, roo
     assert (await bob.next("chat", timeout=5))["text"] == "back again"
     await alice.socket.disconnect()
     await bob.socket.disconnect()
+
+
+async def test_a_socket_whose_avatar_was_cleared_is_closed(make_player, room, clean_redis, settings):
+    settings.ROOM_HEARTBEAT_S = 0.2
+    player = await joined(make_player, room)
+    avatar = await LiveRoom(room.pk).get(player.user.pk)
+    assert await LiveRoom(room.pk).remove(player.user.pk, avatar.conn)
+    assert await player.closed_with() == (4408, "you are no longer in the room; reconnect")
+    assert await LiveRoom(room.pk).avatars() == []
+
+
+async def test_failing_to_enter_another_room_keeps_the_current_one(make_player, room, clean_redis):
+    user = await sync_to_async(make_player)("mover")
+    here = Player(user, room)
+    await here.connect()
+    full = await sync_to_async(Room.objects.create)(
+        owner=user, name="Full room", floor_plan="000\n000", door_x=0, door_y=0, capacity=10
+    )
+    live = LiveRoom(full.pk)
+    for uid in range(2_000_000, 2_000_010):
+        await live.join(Avatar(uid, f"g{uid}", {}, [(0, 0)], now_ms(), "c", "ch", uuid.uuid4().hex), 10)
+    there = Player(user, full)
+    await there.socket.connect()
+    assert (await there.closed_with())[0] == 4403
+    await here.send({"type": "wave"})
+    assert (await here.next("wave"))["user"] == user.pk, "the first socket is still in its room"
+    await here.socket.disconnect()

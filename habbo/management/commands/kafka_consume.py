@@ -44,8 +44,10 @@ class Command(BaseCommand):
         def run(loop: ConsumerLoop) -> None:
             try:
                 self._run(loop)
-            except BaseException as exc:  # one failing never stops the others
+            except BaseException as exc:
+                # Stop them all and exit non-zero, so the process runner sees it.
                 failures[loop.spec.name] = exc
+                stop.set()
 
         threads = [threading.Thread(target=run, args=(loop,), name=loop.spec.name) for loop in loops]
         for thread in threads:
