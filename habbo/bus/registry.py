@@ -7,7 +7,7 @@ event types a consumer has no handler for are skipped (and committed).
 
 from dataclasses import dataclass, field
 
-from habbo.bus.topics import CHAT_MESSAGES, ROOM_EVENTS, Topic
+from habbo.bus.topics import CHAT_MESSAGES, FRIEND_REQUESTS, ROOM_EVENTS, Topic
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,17 @@ CONSUMERS: dict[str, ConsumerSpec] = {
             topic=CHAT_MESSAGES,
             handlers={"chat.message": "chat.handlers.chat_message"},
             description="stores every chat line anyone saw",
+        ),
+        ConsumerSpec(
+            name="friends",
+            topic=FRIEND_REQUESTS,
+            handlers={
+                "friend.requested": "friends.handlers.requested",
+                "friend.accepted": "friends.handlers.accepted",
+                "friend.declined": "friends.handlers.declined",
+                "friend.removed": "friends.handlers.removed",
+            },
+            description="applies friend requests, answers and removals; tells both players",
         ),
     )
 }

@@ -39,3 +39,32 @@ function connect() {
 connect();
 
 window.addEventListener("hotel:room.created", (e) => toast(`Your room “${e.detail.room.name}” is ready.`));
+
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+async function answer(requestId, verb) {
+  const response = await fetch(`/friends/requests/${requestId}/${verb}`, {
+    method: "POST", headers: { "X-CSRFToken": csrfToken() }, credentials: "same-origin",
+  });
+  if (!response.ok) toast("That did not work; try again from the Friends page.", "warn");
+}
+
+// The popup: "A wants to be friends", with Accept / Decline.
+window.addEventListener("hotel:friend.requested", (e) => {
+  const { request } = e.detail;
+  const el = toast(`${request.from.name} wants to be friends`, "info", { sticky: true });
+  el.classList.add("friend-request");
+  el.dataset.requestId = request.id;
+  for (const [label, verb] of [["Accept", "accept"], ["Decline", "decline"]]) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = label;
+    button.addEventListener("click", () => { el.remove(); answer(request.id, verb); });
+    el.append(button);
+  }
+});
+window.addEventListener("hotel:friend.accepted", (e) => toast(`You and ${e.detail.friend.name} are now friends.`));
+window.addEventListener("hotel:friend.refused", (e) => toast(e.detail.message, "warn"));

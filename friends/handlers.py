@@ -1,0 +1,21 @@
+"""Kafka handlers for the friends consumer: thin doors into friends.services."""
+
+from friends import services
+from friends.events import FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested
+from habbo.bus.events import Envelope
+
+
+def requested(event: FriendRequested, envelope: Envelope) -> None:
+    services.apply_requested(event=event, actor_id=envelope.actor)
+
+
+def accepted(event: FriendAccepted, envelope: Envelope) -> None:
+    services.apply_accepted(event=event, actor_id=envelope.actor)
+
+
+def declined(event: FriendDeclined, envelope: Envelope) -> None:
+    services.apply_declined(event=event, actor_id=envelope.actor)
+
+
+def removed(event: FriendRemoved, envelope: Envelope) -> None:
+    services.apply_removed(event=event, actor_id=envelope.actor)

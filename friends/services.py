@@ -1,0 +1,163 @@
+"""Friend rules. Views publish requests (answering once Kafka has them); the
+friends consumer applies them here, where the rules a player expects hold:
+no request to yourself, none while one is pending or you are already friends,
+requests crossing each other make a friendship, at most FRIEND_LIMIT friends,
+a decline or a removal is final for that request."""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from friends.events import FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested
+from friends.models import FriendRequest, Friendship
+from habbo.bus.events import InvalidEvent
+from habbo.bus.producer import publish
+from habbo.bus.push import push_on_commit, user_group
+from habbo.models import User
+
+FRIEND_LIMIT = 300
+PENDING = FriendRequest.Status.PENDING
+
+
+class FriendActionRefused(Exception):
+    """A request a view can refuse at once, with a message for the player."""
+
+
+def are_friends(a: int, b: int) -> bool:
+    return Friendship.objects.filter(user_low=min(a, b), user_high=max(a, b)).exists()
+
+
+def friend_count(user_id: int) -> int:
+    return Friendship.objects.filter(Q(user_low=user_id) | Q(user_high=user_id)).count()
+
+
+def _card(user: User) -> dict:
+    return {"id": user.pk, "name": user.username, "figure": user.figure}
+
+
+def _notify(user_id: int, kind: str, **data) -> None:
+    push_on_commit(user_group(user_id), {"type": "user.notify", "kind": kind, "data": data})
+
+
+# -- what players ask for (publish, answer once Kafka acknowledged) -------------
+
+
+def friend_request_send(*, sender: User, username: str) -> None:
+    recipient = User.objects.filter(username__iexact=username.strip()).first()
+    if recipient is None:
+        raise FriendActionRefused(f"There is no player called {username!r}.")
+    if recipient.pk == sender.pk:
+        raise FriendActionRefused("You cannot send a friend request to yourself.")
+    if are_friends(sender.pk, recipient.pk):
+        raise FriendActionRefused(f"You and {recipient.username} are already friends.")
+    if FriendRequest.objects.filter(sender=sender, recipient=recipient, status=PENDING).exists():
+        raise FriendActionRefused(f"Your request to {recipient.username} is still waiting.")
+    publish(FriendRequested(sender_id=sender.pk, recipient_id=recipient.pk), actor=sender.pk)
+
+
+def friend_request_answer(*, user: User, request_id: int, accept: bool) -> None:
+    request = FriendRequest.objects.filter(pk=request_id, recipient=user).first()
+    if request is None:
+        raise FriendActionRefused("There is no such friend request for you.")
+    if request.status != PENDING:
+        raise FriendActionRefused("You have already answered that request.")
+    event_class = FriendAccepted if accept else FriendDeclined
+    publish(event_class(sender_id=request.sender_id, recipient_id=user.pk, request_id=request.pk), actor=user.pk)
+
+
+def friend_remove(*, user: User, friend_id: int) -> None:
+    if not are_friends(user.pk, friend_id):
+        raise FriendActionRefused("That player is not your friend.")
+    publish(FriendRemoved(sender_id=user.pk, recipient_id=friend_id), actor=user.pk)
+
+
+# -- applying the events (the friends consumer) ---------------------------------
+
+
+def _players(event, actor_id: int | None, acting: int) -> tuple[User, User]:
+    if actor_id != acting:
+        raise InvalidEvent(f"user {actor_id} cannot act for user {acting}")
+    players = {u.pk: u for u in User.objects.filter(pk__in=[event.sender_id, event.recipient_id])}
+    if len(players) != 2:
+        raise InvalidEvent("unknown player")
+    return players[event.sender_id], players[event.recipient_id]
+
+
+def _befriend(request: FriendRequest, sender: User, recipient: User) -> None:
+    request.status = FriendRequest.Status.ACCEPTED
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_at"])
+    Friendship.objects.get_or_create(user_low_id=min(sender.pk, recipient.pk), user_high_id=max(sender.pk, recipient.pk))
+    _notify(sender.pk, "friend.accepted", friend=_card(recipient))
+    _notify(recipient.pk, "friend.accepted", friend=_card(sender))
+
+
+def _refuse(user_id: int, message: str) -> None:
+    _notify(user_id, "friend.refused", message=message)
+
+
+@transaction.atomic
+def apply_requested(*, event: FriendRequested, actor_id: int | None) -> None:
+    sender, recipient = _players(event, actor_id, event.sender_id)
+    if are_friends(sender.pk, recipient.pk):
+        return _refuse(sender.pk, f"You and {recipient.username} are already friends.")
+    crossing = (
+        FriendRequest.objects.select_for_update()
+        .filter(sender=recipient, recipient=sender, status=PENDING)
+        .first()
+    )
+    if crossing:  # both asked: that is a yes
+        return _befriend(crossing, recipient, sender)
+    if FriendRequest.objects.filter(sender=sender, recipient=recipient, status=PENDING).exists():
+        return _refuse(sender.pk, f"Your request to {recipient.username} is still waiting.")
+    if friend_count(sender.pk) >= FRIEND_LIMIT or friend_count(recipient.pk) >= FRIEND_LIMIT:
+        return _refuse(sender.pk, f"One of you already has {FRIEND_LIMIT} friends.")
+    request = FriendRequest.objects.create(sender=sender, recipient=recipient)
+    _notify(recipient.pk, "friend.requested", request={"id": request.pk, "from": _card(sender)})
+    _notify(sender.pk, "friend.request_sent", to=_card(recipient))
+
+
+def _pending(event, sender: User, recipient: User) -> FriendRequest | None:
+    request = (
+        FriendRequest.objects.select_for_update()
+        .filter(pk=event.request_id, sender=sender, recipient=recipient)
+        .first()
+    )
+    if request is None:
+        raise InvalidEvent(f"no request {event.request_id} from {sender.pk} to {recipient.pk}")
+    if request.status != PENDING:
+        _refuse(recipient.pk, "You have already answered that request.")
+        return None
+    return request
+
+
+@transaction.atomic
+def apply_accepted(*, event: FriendAccepted, actor_id: int | None) -> None:
+    sender, recipient = _players(event, actor_id, event.recipient_id)
+    request = _pending(event, sender, recipient)
+    if request is None:
+        return
+    if friend_count(sender.pk) >= FRIEND_LIMIT or friend_count(recipient.pk) >= FRIEND_LIMIT:
+        return _refuse(recipient.pk, f"One of you already has {FRIEND_LIMIT} friends.")
+    _befriend(request, sender, recipient)
+
+
+@transaction.atomic
+def apply_declined(*, event: FriendDeclined, actor_id: int | None) -> None:
+    sender, recipient = _players(event, actor_id, event.recipient_id)
+    request = _pending(event, sender, recipient)
+    if request is None:
+        return
+    request.status = FriendRequest.Status.DECLINED
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_at"])
+    _notify(recipient.pk, "friend.declined", request={"id": request.pk})
+
+
+@transaction.atomic
+def apply_removed(*, event: FriendRemoved, actor_id: int | None) -> None:
+    user, friend = _players(event, actor_id, event.sender_id)
+    deleted, _ = Friendship.objects.filter(user_low=min(user.pk, friend.pk), user_high=max(user.pk, friend.pk)).delete()
+    if deleted:
+        _notify(user.pk, "friend.removed", friend={"id": friend.pk})
+        _notify(friend.pk, "friend.removed", friend={"id": user.pk})

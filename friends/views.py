@@ -1,0 +1,62 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from friends import selectors, services
+from friends.services import FriendActionRefused
+
+# EventBusUnavailable propagates to EventBusUnavailableMiddleware: a 503 page, nothing done.
+
+
+@login_required
+def friends_page(request):
+    query = request.GET.get("q", "")
+    return render(
+        request,
+        "friends/friends.html",
+        {
+            "friends": selectors.friends_of(request.user),
+            "pending": selectors.pending_for(request.user),
+            "query": query,
+            "found": selectors.find_players(query, but=request.user),
+        },
+    )
+
+
+def _act(request, action, done: str):
+    try:
+        action()
+    except FriendActionRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("friends")
+    messages.success(request, done)
+    return redirect("friends")
+
+
+@login_required
+@require_POST
+def send_request(request):
+    username = request.POST.get("username", "")
+    return _act(
+        request,
+        lambda: services.friend_request_send(sender=request.user, username=username),
+        f"Friend request sent to {username}.",
+    )
+
+
+@login_required
+@require_POST
+def answer_request(request, request_id: int, answer: str):
+    accept = answer == "accept"
+    return _act(
+        request,
+        lambda: services.friend_request_answer(user=request.user, request_id=request_id, accept=accept),
+        "Accepted." if accept else "Declined.",
+    )
+
+
+@login_required
+@require_POST
+def remove_friend(request, user_id: int):
+    return _act(request, lambda: services.friend_remove(user=request.user, friend_id=user_id), "Friend removed.")
