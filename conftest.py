@@ -184,7 +184,7 @@ def consumer_process(processes) -> Callable[..., subprocess.Popen]:
     return lambda name, *args: processes.start(["manage.py", "kafka_consume", name, *args], name)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -203,7 +203,7 @@ def daphne_server(processes) -> Callable[..., Server]:
     room heartbeats, so silent drops and dead processes show within seconds."""
 
     def start(**env_extra: str) -> Server:
-        port = _free_port()
+        port = free_port()
         args = ["-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "--ping-interval", "1", "--ping-timeout", "2",
                 "--websocket-max-message-size", "16384", "--websocket-max-frame-size", "16384",
                 "habbo.asgi:application"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from friends.models import FriendRequest, Friendship
+from friends.models import FriendRequest, Friendship, OfflineNotice
 
 
 @admin.register(FriendRequest)
@@ -18,3 +18,10 @@ class FriendshipAdmin(admin.ModelAdmin):
     search_fields = ["user_low__username", "user_high__username"]
     autocomplete_fields = ["user_low", "user_high"]
     date_hierarchy = "created_at"
+
+
+@admin.register(OfflineNotice)
+class OfflineNoticeAdmin(admin.ModelAdmin):
+    list_display = ["sent_at", "user", "email", "subject"]
+    search_fields = ["user__username", "email"]
+    date_hierarchy = "sent_at"

@@ -3,6 +3,7 @@
 from friends import services
 from friends.events import FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested
 from habbo.bus.events import Envelope
+from habbo.redis import sync_redis
 
 
 def requested(event: FriendRequested, envelope: Envelope) -> None:
@@ -19,3 +20,7 @@ def declined(event: FriendDeclined, envelope: Envelope) -> None:
 
 def removed(event: FriendRemoved, envelope: Envelope) -> None:
     services.apply_removed(event=event, actor_id=envelope.actor)
+
+
+def notify_offline(event: FriendRequested, envelope: Envelope) -> None:
+    services.notify_offline(event=event, event_id=envelope.id, sync_redis=sync_redis())

@@ -46,3 +46,17 @@ class Friendship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_low} & {self.user_high}"
+
+
+class OfflineNotice(models.Model):
+    """An e-mail sent to a player who was offline when a friend request came.
+    One per event: a second delivery of the event sends nothing."""
+
+    event_id = models.UUIDField(unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offline_notices")
+    email = models.EmailField()
+    subject = models.CharField(max_length=200)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.email}"

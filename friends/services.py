@@ -4,16 +4,18 @@ no request to yourself, none while one is pending or you are already friends,
 requests crossing each other make a friendship, at most FRIEND_LIMIT friends,
 a decline or a removal is final for that request."""
 
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from friends.events import FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested
-from friends.models import FriendRequest, Friendship
+from friends.models import FriendRequest, Friendship, OfflineNotice
 from habbo.bus.events import InvalidEvent
 from habbo.bus.producer import publish
 from habbo.bus.push import push_on_commit, user_group
 from habbo.models import User
+from habbo.presence import is_online
 
 FRIEND_LIMIT = 300
 PENDING = FriendRequest.Status.PENDING
@@ -161,3 +163,29 @@ def apply_removed(*, event: FriendRemoved, actor_id: int | None) -> None:
     if deleted:
         _notify(user.pk, "friend.removed", friend={"id": friend.pk})
         _notify(friend.pk, "friend.removed", friend={"id": user.pk})
+
+
+@transaction.atomic
+def notify_offline(*, event: FriendRequested, event_id, sync_redis) -> OfflineNotice | None:
+    """E-mail the recipient of a friend request if they are offline (and have an address).
+
+    The mail is sent inside the transaction that records it: if sending fails
+    nothing is recorded and the event is tried again; sent and recorded, a
+    second delivery finds the record and sends nothing.
+    """
+    recipient = User.objects.filter(pk=event.recipient_id).first()
+    sender = User.objects.filter(pk=event.sender_id).first()
+    if not recipient or not sender or not recipient.email or is_online(sync_redis, recipient.pk):
+        return None
+    if are_friends(sender.pk, recipient.pk) or OfflineNotice.objects.filter(event_id=event_id).exists():
+        return None
+    subject = f"{sender.username} wants to be your friend at the hotel"
+    notice = OfflineNotice.objects.create(event_id=event_id, user=recipient, email=recipient.email, subject=subject)
+    send_mail(
+        subject,
+        f"Hello {recipient.username},\n\n{sender.username} sent you a friend request. "
+        "Log in to accept or decline it.\n",
+        None,
+        [recipient.email],
+    )
+    return notice

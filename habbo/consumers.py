@@ -1,7 +1,12 @@
-"""The hotel socket: one per open page, carrying pushes to `user.<id>`."""
+"""The hotel socket: one per open page, carrying pushes to `user.<id>`;
+while one is open, the player is online."""
+
+import asyncio
+import uuid
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from habbo import presence
 from habbo.bus.push import user_group
 
 CLOSE_NOT_LOGGED_IN = 4401
@@ -16,11 +21,21 @@ class HotelConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_NOT_LOGGED_IN, reason="log in first")
             return
         self.group = user_group(user.pk)
+        self.conn = uuid.uuid4().hex
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await presence.mark_online(user.pk, self.conn)
+        self.renewal = asyncio.create_task(self._stay_online(user.pk))
+
+    async def _stay_online(self, user_id: int):
+        while True:
+            await asyncio.sleep(presence.ONLINE_TTL_S / 3)
+            await presence.mark_online(user_id, self.conn)
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
+            self.renewal.cancel()
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await presence.mark_offline(self.scope["user"].pk, self.conn)
 
     async def receive_json(self, content, **kwargs):
         await self.send_json({"type": "error", "code": "read_only", "message": "this socket only delivers notices"})

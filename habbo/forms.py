@@ -12,6 +12,7 @@ def _swatches(colours: list[str]) -> list[tuple[str, str]]:
 
 
 class SignupForm(UserCreationForm):
+    email = forms.EmailField(required=False, help_text="Optional: we write when a friend request waits for you.")
     figure_skin = forms.ChoiceField(choices=_swatches(SKIN), widget=forms.RadioSelect, initial=SKIN[0], label="Skin")
     figure_shirt = forms.ChoiceField(
         choices=_swatches(CLOTHES), widget=forms.RadioSelect, initial=CLOTHES[0], label="Shirt"
@@ -22,4 +23,4 @@ class SignupForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ["username", "figure_skin", "figure_shirt", "figure_legs"]
+        fields = ["username", "email", "figure_skin", "figure_shirt", "figure_legs"]

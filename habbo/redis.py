@@ -15,3 +15,16 @@ def redis() -> aioredis.Redis:
     if loop not in _clients:
         _clients[loop] = aioredis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
     return _clients[loop]
+
+
+_sync_client = None
+
+
+def sync_redis():
+    """A plain client for synchronous code (Kafka handlers); thread-safe."""
+    global _sync_client
+    if _sync_client is None:
+        import redis as redis_sync
+
+        _sync_client = redis_sync.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+    return _sync_client

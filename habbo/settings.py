@@ -111,6 +111,11 @@ KAFKA_PUBLISH_TIMEOUT_MS = env.int("KAFKA_PUBLISH_TIMEOUT_MS", default=5000)
 # A consumer stops (non-zero exit) after this many bad messages in a row.
 KAFKA_MAX_CONSECUTIVE_BAD = env.int("KAFKA_MAX_CONSECUTIVE_BAD", default=100)
 
+# E-mail (offline friend-request notices): EMAIL_URL such as
+# smtp://user:password@host:587 or smtp+tls://…; the console by default.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="hotel@localhost")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

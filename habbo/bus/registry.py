@@ -67,5 +67,11 @@ CONSUMERS: dict[str, ConsumerSpec] = {
             },
             description="applies friend requests, answers and removals; tells both players",
         ),
+        ConsumerSpec(
+            name="notifications",
+            topic=FRIEND_REQUESTS,
+            handlers={"friend.requested": "friends.handlers.notify_offline"},
+            description="e-mails players who were offline when a friend request came",
+        ),
     )
 }

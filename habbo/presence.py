@@ -1,0 +1,35 @@
+"""Who is online: a player with at least one open hotel socket (any page).
+
+    live:online:<user id>   sorted set  connection id → expiry (ms)
+
+Each hotel socket renews its entry; a socket whose process died simply
+expires, so nobody stays online forever.
+"""
+
+import time
+
+from habbo.redis import redis
+
+ONLINE_TTL_S = 90  # a hotel socket renews every ONLINE_TTL_S / 3
+
+
+def _key(user_id: int) -> str:
+    return f"live:online:{user_id}"
+
+
+async def mark_online(user_id: int, conn: str) -> None:
+    now = int(time.time() * 1000)
+    async with redis().pipeline(transaction=True) as pipe:
+        pipe.zadd(_key(user_id), {conn: now + ONLINE_TTL_S * 1000})
+        pipe.zremrangebyscore(_key(user_id), 0, now)
+        pipe.expire(_key(user_id), ONLINE_TTL_S)
+        await pipe.execute()
+
+
+async def mark_offline(user_id: int, conn: str) -> None:
+    await redis().zrem(_key(user_id), conn)
+
+
+def is_online(sync_redis, user_id: int) -> bool:
+    """For synchronous code (Kafka handlers), with a plain redis.Redis."""
+    return sync_redis.zcount(_key(user_id), int(time.time() * 1000), "+inf") > 0
