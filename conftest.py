@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 from asgiref.sync import sync_to_async
 from confluent_kafka import Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient
@@ -260,6 +261,32 @@ def _no_other_sessions() -> bool:
             [SUBPROCESS_APP_NAME],
         )
         return cursor.fetchone()[0] == 0
+
+
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+
+@contextmanager
+def chromium():
+    """Playwright runs an event loop in this thread: set up the DB before it starts."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def log_in(browser, server, username):
+    page = browser.new_context(viewport={"width": 1200, "height": 850}).new_page()
+    page.goto(f"{server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pass-word-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server.url}/")
+    return page
 
 
 @pytest.fixture

@@ -4,10 +4,13 @@ from friends.models import FriendRequest, Friendship
 from habbo.models import User
 
 
+def friend_ids(user_id: int) -> list[int]:
+    pairs = Friendship.objects.filter(Q(user_low=user_id) | Q(user_high=user_id)).values_list("user_low", "user_high")
+    return [low if high == user_id else high for low, high in pairs]
+
+
 def friends_of(user: User) -> list[User]:
-    pairs = Friendship.objects.filter(Q(user_low=user) | Q(user_high=user)).values_list("user_low", "user_high")
-    ids = {low if high == user.pk else high for low, high in pairs}
-    return list(User.objects.filter(pk__in=ids).order_by("username"))
+    return list(User.objects.filter(pk__in=friend_ids(user.pk)).order_by("username"))
 
 
 def pending_for(user: User) -> list[FriendRequest]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from friends.events import FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested
 from friends.models import FriendRequest, Friendship, OfflineNotice
+from friends.presence import status_of
 from habbo.bus.events import InvalidEvent
 from habbo.bus.producer import publish
 from habbo.bus.push import push_on_commit, user_group
@@ -35,6 +36,10 @@ def friend_count(user_id: int) -> int:
 
 def _card(user: User) -> dict:
     return {"id": user.pk, "name": user.username, "figure": user.figure}
+
+
+def _card_with_status(user: User) -> dict:
+    return _card(user) | status_of(user.pk)
 
 
 def _notify(user_id: int, kind: str, **data) -> None:
@@ -90,8 +95,8 @@ def _befriend(request: FriendRequest, sender: User, recipient: User) -> None:
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at"])
     Friendship.objects.get_or_create(user_low_id=min(sender.pk, recipient.pk), user_high_id=max(sender.pk, recipient.pk))
-    _notify(sender.pk, "friend.accepted", friend=_card(recipient))
-    _notify(recipient.pk, "friend.accepted", friend=_card(sender))
+    _notify(sender.pk, "friend.accepted", friend=_card_with_status(recipient))
+    _notify(recipient.pk, "friend.accepted", friend=_card_with_status(sender))
 
 
 def _refuse(user_id: int, message: str) -> None:

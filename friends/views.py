@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from friends import selectors, services
+from friends.presence import status_of
 from friends.services import FriendActionRefused
 
 # EventBusUnavailable propagates to EventBusUnavailableMiddleware: a 503 page, nothing done.
@@ -16,7 +17,7 @@ def friends_page(request):
         request,
         "friends/friends.html",
         {
-            "friends": selectors.friends_of(request.user),
+            "friends": [(friend, status_of(friend.pk)) for friend in selectors.friends_of(request.user)],
             "pending": selectors.pending_for(request.user),
             "query": query,
             "found": selectors.find_players(query, but=request.user),

@@ -12,6 +12,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from chat.selectors import recent_lines
+from friends import presence as friends_presence
 from habbo.bus import outbox
 from habbo.bus.producer import EventBusUnavailable, apublish
 from habbo.models import User
@@ -101,6 +102,7 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ent
     previous = await claim_user(user.pk, room_id=str(room.id), conn=conn, channel=channel)
     if previous and previous["conn"] != conn:
         await get_channel_layer().send(previous["channel"], {"type": "room.replaced"})
+    await friends_presence.announce(user.pk)
     return Entered(avatar, rejoined=outcome != JOINED)
 
 
@@ -109,6 +111,7 @@ async def leave(room: LoadedRoom, avatar: Avatar) -> None:
     await release_user(avatar.id, avatar.conn)
     if await LiveRoom(room.id).remove(avatar.id, avatar.conn):
         await announce_left(room.id, avatar.id)
+        await friends_presence.announce(avatar.id)
         await outbox.publish_or_park(UserLeft(room_id=room.id, user_id=avatar.id, visit_id=avatar.visit), actor=avatar.id)
 
 

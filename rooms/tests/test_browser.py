@@ -1,41 +1,12 @@
 """Two players in Debian's Chromium (Playwright): one walks and talks, the
 other sees it. Screenshots are kept in test-artifacts/."""
 
-from contextlib import contextmanager
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import sync_playwright
 
-from conftest import wait_for
+from conftest import ARTIFACTS, chromium, log_in, wait_for
 from rooms.models import Room
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]
-
-
-@contextmanager
-def chromium():
-    """Playwright runs an event loop in this thread: set up the DB before it starts."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def log_in(browser, server, username):
-    page = browser.new_context(viewport={"width": 1200, "height": 850}).new_page()
-    page.goto(f"{server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pass-word-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
-    return page
 
 
 def test_two_players_see_each_other_walk_and_talk(daphne_server, make_player, consumer_process):
