@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from friends.models import FriendRequest, Friendship, OfflineNotice
+from friends.models import FriendRequest, Friendship, OfflineNotice, PrivateMessage
 
 
 @admin.register(FriendRequest)
@@ -25,3 +25,16 @@ class OfflineNoticeAdmin(admin.ModelAdmin):
     list_display = ["sent_at", "user", "email", "subject"]
     search_fields = ["user__username", "email"]
     date_hierarchy = "sent_at"
+
+
+@admin.register(PrivateMessage)
+class PrivateMessageAdmin(admin.ModelAdmin):
+    list_display = ["sent_at", "sender", "recipient", "text", "read_at"]
+    list_filter = ["sent_at"]
+    search_fields = ["text", "sender__username", "recipient__username"]
+    list_select_related = ["sender", "recipient"]
+    date_hierarchy = "sent_at"
+    readonly_fields = ["id", "sender", "recipient", "text", "sent_at", "read_at"]
+
+    def has_add_permission(self, request):
+        return False

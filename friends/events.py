@@ -1,9 +1,17 @@
 """Events on the friend-requests topic (key: the ordered user pair)."""
 
-from pydantic import Field, model_validator
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, model_validator
 
 from habbo.bus.events import Event
-from habbo.bus.topics import FRIEND_REQUESTS
+from habbo.bus.topics import FRIEND_REQUESTS, PRIVATE_MESSAGES
+
+MESSAGE_MAX = 255
+# A messenger line: text without control characters.
+MessageText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MESSAGE_MAX, pattern=r"^[^\x00-\x1f\x7f]*$")
+]
 
 
 def pair_key(a: int, b: int) -> str:
@@ -50,3 +58,11 @@ class FriendRemoved(_PairEvent):
     """sender ends the friendship with recipient (the actor is the sender)."""
 
     TYPE = "friend.removed"
+
+
+class MessageSent(_PairEvent):
+    """sender writes to recipient, a friend (topic private-messages)."""
+
+    TYPE = "message.sent"
+    TOPIC = PRIVATE_MESSAGES
+    text: MessageText

@@ -1,7 +1,7 @@
 """Kafka handlers for the friends consumer: thin doors into friends.services."""
 
 from friends import services
-from friends.events import FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested
+from friends.events import FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested, MessageSent
 from habbo.bus.events import Envelope
 from habbo.redis import sync_redis
 
@@ -24,3 +24,7 @@ def removed(event: FriendRemoved, envelope: Envelope) -> None:
 
 def notify_offline(event: FriendRequested, envelope: Envelope) -> None:
     services.notify_offline(event=event, event_id=envelope.id, sync_redis=sync_redis())
+
+
+def message_sent(event: MessageSent, envelope: Envelope) -> None:
+    services.apply_message(event=event, message_id=envelope.id, sent_at=envelope.occurred_at, actor_id=envelope.actor)

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -60,3 +62,23 @@ class OfflineNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.email}"
+
+
+class PrivateMessage(models.Model):
+    """A messenger line between two friends; its id is the event's id."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_messages")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="received_messages"
+    )
+    text = models.CharField(max_length=255)
+    sent_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sent_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"]), models.Index(fields=["sender", "recipient", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.sender} → {self.recipient}: {self.text}"

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from friends.events import FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested
-from friends.models import FriendRequest, Friendship, OfflineNotice
+from pydantic import ValidationError
+
+from friends.events import MESSAGE_MAX, FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested, MessageSent
+from friends.models import FriendRequest, Friendship, OfflineNotice, PrivateMessage
 from friends.presence import status_of
 from habbo.bus.events import InvalidEvent
 from habbo.bus.producer import publish
@@ -194,3 +196,53 @@ def notify_offline(*, event: FriendRequested, event_id, sync_redis) -> OfflineNo
         [recipient.email],
     )
     return notice
+
+
+# -- the messenger ----------------------------------------------------------------
+
+
+def message_send(*, sender: User, friend_id: int, text: str) -> None:
+    """Publish a private message to a friend; raises FriendActionRefused."""
+    if not are_friends(sender.pk, friend_id):
+        raise FriendActionRefused("You can only send messages to your friends.")
+    try:
+        event = MessageSent(sender_id=sender.pk, recipient_id=friend_id, text=text)
+    except ValidationError:
+        raise FriendActionRefused(f"A message is 1 to {MESSAGE_MAX} characters of text.") from None
+    publish(event, actor=sender.pk)
+
+
+def _message_card(message: PrivateMessage) -> dict:
+    return {
+        "id": str(message.pk),
+        "from": {"id": message.sender_id, "name": message.sender.username},
+        "to": message.recipient_id,
+        "text": message.text,
+        "at": int(message.sent_at.timestamp() * 1000),
+    }
+
+
+@transaction.atomic
+def apply_message(*, event: MessageSent, message_id, sent_at, actor_id: int | None) -> None:
+    sender, recipient = _players(event, actor_id, event.sender_id)
+    if not are_friends(sender.pk, recipient.pk):
+        return _refuse(sender.pk, f"Your message to {recipient.username} was not sent: you are not friends.")
+    message, created = PrivateMessage.objects.get_or_create(
+        id=message_id, defaults={"sender": sender, "recipient": recipient, "text": event.text, "sent_at": sent_at}
+    )
+    if created:
+        card = _message_card(message)
+        _notify(recipient.pk, "message.received", message=card)
+        _notify(sender.pk, "message.sent", message=card)
+
+
+def conversation_read(*, user: User, friend_id: int) -> list[PrivateMessage]:
+    """The whole conversation, oldest first; what was waiting for `user` is now read."""
+    PrivateMessage.objects.filter(sender_id=friend_id, recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return list(
+        PrivateMessage.objects.filter(
+            Q(sender=user, recipient_id=friend_id) | Q(sender_id=friend_id, recipient=user)
+        ).select_related("sender")
+    )

@@ -7,4 +7,5 @@ urlpatterns = [
     path("friends/request", views.send_request, name="friend_request"),
     path("friends/requests/<int:request_id>/<answer>", views.answer_request, name="friend_answer"),
     path("friends/<int:user_id>/remove", views.remove_friend, name="friend_remove"),
+    path("friends/<int:user_id>/messages", views.conversation, name="conversation"),
 ]

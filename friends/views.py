@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from friends import selectors, services
 from friends.presence import status_of
 from friends.services import FriendActionRefused
+from habbo.models import User
 
 # EventBusUnavailable propagates to EventBusUnavailableMiddleware: a 503 page, nothing done.
 
@@ -61,3 +62,22 @@ def answer_request(request, request_id: int, answer: str):
 @require_POST
 def remove_friend(request, user_id: int):
     return _act(request, lambda: services.friend_remove(user=request.user, friend_id=user_id), "Friend removed.")
+
+
+@login_required
+def conversation(request, user_id: int):
+    friend = get_object_or_404(User, pk=user_id)
+    if not services.are_friends(request.user.pk, friend.pk):
+        messages.error(request, "You can only message your friends.")
+        return redirect("friends")
+    if request.method == "POST":
+        try:
+            services.message_send(sender=request.user, friend_id=friend.pk, text=request.POST.get("text", ""))
+        except FriendActionRefused as exc:
+            messages.error(request, str(exc))
+        return redirect("conversation", user_id=friend.pk)
+    return render(
+        request,
+        "friends/conversation.html",
+        {"friend": friend, "lines": services.conversation_read(user=request.user, friend_id=friend.pk)},
+    )

@@ -7,7 +7,7 @@ event types a consumer has no handler for are skipped (and committed).
 
 from dataclasses import dataclass, field
 
-from habbo.bus.topics import CHAT_MESSAGES, FRIEND_REQUESTS, ROOM_EVENTS, Topic
+from habbo.bus.topics import CHAT_MESSAGES, FRIEND_REQUESTS, PRIVATE_MESSAGES, ROOM_EVENTS, Topic
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,12 @@ CONSUMERS: dict[str, ConsumerSpec] = {
                 "friend.removed": "friends.handlers.removed",
             },
             description="applies friend requests, answers and removals; tells both players",
+        ),
+        ConsumerSpec(
+            name="messenger",
+            topic=PRIVATE_MESSAGES,
+            handlers={"message.sent": "friends.handlers.message_sent"},
+            description="stores private messages between friends and delivers them live",
         ),
         ConsumerSpec(
             name="notifications",

@@ -23,7 +23,8 @@ class Topic:
 ROOM_EVENTS = Topic("room-events", 6, "room id")
 CHAT_MESSAGES = Topic("chat-messages", 6, "room id")
 FRIEND_REQUESTS = Topic("friend-requests", 6, "the ordered user pair, '<lower id>:<higher id>'")
+PRIVATE_MESSAGES = Topic("private-messages", 6, "the ordered user pair, '<lower id>:<higher id>'")
 PURCHASES = Topic("purchases", 3, "buyer's user id")
 MODERATION = Topic("moderation", 3, "target user id")
 
-ALL_TOPICS = (ROOM_EVENTS, CHAT_MESSAGES, FRIEND_REQUESTS, PURCHASES, MODERATION)
+ALL_TOPICS = (ROOM_EVENTS, CHAT_MESSAGES, FRIEND_REQUESTS, PRIVATE_MESSAGES, PURCHASES, MODERATION)

@@ -68,3 +68,9 @@ window.addEventListener("hotel:friend.requested", (e) => {
 });
 window.addEventListener("hotel:friend.accepted", (e) => toast(`You and ${e.detail.friend.name} are now friends.`));
 window.addEventListener("hotel:friend.refused", (e) => toast(e.detail.message, "warn"));
+window.addEventListener("hotel:message.received", (e) => {
+  const { message } = e.detail;
+  if (document.getElementById("conversation")) return; // the page shows it
+  const el = toast(`${message.from.name}: ${message.text}`, "info");
+  el.addEventListener("click", () => location.assign(`/friends/${message.from.id}/messages`));
+});
