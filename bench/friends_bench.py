@@ -1,0 +1,255 @@
+"""Friend requests through the whole durable path.
+
+e2e:   RATE requests a second for DURATION seconds. Each is sent with the same
+       service the web view calls (friend_request_send: checks, publish, wait
+       for Kafka's ack); the friends consumer applies it; the recipient's open
+       hotel socket (a real WebSocket client on a real daphne) receives the
+       popup. Measured from just before the send to the popup's arrival.
+apply: a backlog of COUNT friend.requested events is produced first; then one
+       `manage.py kafka_consume friends` process is started and timed until
+       it has committed them all.
+
+Run it through bench/run:
+    bench/run friends e2e --rate 100 --duration 60 --out bench/results/friends-e2e.json
+    bench/run friends apply --count 100000 --out bench/results/friends-apply.json
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from websockets.asyncio.client import connect
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "habbo.settings")
+
+from rooms_load import ensure_database, start_servers  # noqa: E402
+
+
+def setup(prefix: str) -> str:
+    database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://habbo:habbo@127.0.0.1:5442/habbo_bench")
+    ensure_database(database_url)
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["KAFKA_TOPIC_PREFIX"] = prefix
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("kafka_topics", verbosity=0)
+    return database_url
+
+
+def players(prefix: str, count: int):
+    from habbo.models import User
+
+    names = [f"{prefix}{i:06d}" for i in range(count)]
+    User.objects.bulk_create([User(username=n) for n in names], ignore_conflicts=True, batch_size=2000)
+    return list(User.objects.filter(username__in=names).order_by("username"))
+
+
+def session_key(user) -> str:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def start_consumer(name: str, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "kafka_consume", name], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def quantile(values, q):
+    return round(values[min(len(values) - 1, int(q * len(values)))], 2) if values else None
+
+
+def e2e(args) -> dict:
+    from friends.services import friend_request_send
+
+    tag = uuid.uuid4().hex[:6]
+    recipients = players(f"fb{tag}r", args.recipients)
+    senders = players(f"fb{tag}s", int(args.rate * args.duration))
+    env = os.environ | {"LOG_LEVEL": "WARNING", "DEBUG": "false"}
+    consumer = start_consumer("friends", env)
+    [(port, server)] = start_servers(1, env)
+    sent: dict[tuple[str, str], float] = {}
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    async def listen(user, key, ready):
+        url = f"ws://127.0.0.1:{port}/ws/hotel/"
+        async with connect(url, origin=f"http://127.0.0.1:{port}", additional_headers={"Cookie": f"sessionid={key}"},
+                           max_queue=None) as ws:
+            ready.set()
+            async for raw in ws:
+                now = time.monotonic()
+                message = json.loads(raw)
+                if message["type"] == "friend.requested":
+                    with lock:
+                        latencies.append((now - sent[(message["request"]["from"]["name"], user.username)]) * 1000)
+
+    async def run():
+        loop = asyncio.get_running_loop()
+        readies = []
+        tasks = []
+        for user in recipients:
+            ready = asyncio.Event()
+            readies.append(ready)
+            tasks.append(asyncio.create_task(listen(user, await loop.run_in_executor(None, session_key, user), ready)))
+        await asyncio.gather(*(r.wait() for r in readies))
+        await asyncio.sleep(3)  # the consumer joins its group
+
+        def send(sender, recipient):
+            with lock:
+                sent[(sender.username, recipient.username)] = time.monotonic()
+            friend_request_send(sender=sender, username=recipient.username)
+
+        pool = ThreadPoolExecutor(max_workers=16)
+        start = time.monotonic()
+        futures = []
+        for i, sender in enumerate(senders):
+            target = start + i / args.rate
+            await asyncio.sleep(max(0.0, target - time.monotonic()))
+            futures.append(loop.run_in_executor(pool, send, sender, recipients[i % len(recipients)]))
+        await asyncio.gather(*futures)
+        elapsed = time.monotonic() - start
+        deadline = time.monotonic() + 15
+        while len(latencies) < len(senders) and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        for task in tasks:
+            task.cancel()
+        return elapsed
+
+    try:
+        elapsed = asyncio.run(run())
+    finally:
+        consumer.send_signal(signal.SIGTERM)
+        server.terminate()
+        consumer.wait(30)
+        server.wait(30)
+    lat = sorted(latencies)
+    return {
+        "scenario": f"friend request → popup on the recipient's socket, {args.rate}/s for {args.duration} s",
+        "rate": args.rate,
+        "achieved_rate": round(len(senders) / elapsed, 1),
+        "count": len(senders),
+        "recipients_online": len(recipients),
+        "received": len(lat),
+        "lost": len(senders) - len(lat),
+        "p50_ms": quantile(lat, 0.50),
+        "p90_ms": quantile(lat, 0.90),
+        "p99_ms": quantile(lat, 0.99),
+        "max_ms": round(lat[-1], 2) if lat else None,
+    }
+
+
+def apply(args) -> dict:
+    from confluent_kafka import Consumer, Producer, TopicPartition
+    from django.conf import settings
+
+    from friends.events import FriendRequested
+    from habbo.bus.topics import FRIEND_REQUESTS
+
+    side = 1 + int((2 * args.count) ** 0.5) + 1
+    users = players(f"fa{uuid.uuid4().hex[:6]}u", side)
+    producer = Producer({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS, "enable.idempotence": True,
+                         "linger.ms": 20, "queue.buffering.max.messages": 200000})
+    produced = 0
+    for i, a in enumerate(users):
+        for b in users[i + 1:]:
+            if produced == args.count:
+                break
+            envelope = FriendRequested(sender_id=a.pk, recipient_id=b.pk).envelope(actor=a.pk)
+            producer.produce(FRIEND_REQUESTS.full_name, key=envelope.key, value=envelope.model_dump_json())
+            produced += 1
+            if produced % 10000 == 0:
+                producer.poll(0)
+        if produced == args.count:
+            break
+    assert producer.flush(120) == 0
+    env = os.environ | {"LOG_LEVEL": "WARNING", "DEBUG": "false"}
+    watcher = Consumer({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS,
+                        "group.id": settings.KAFKA_TOPIC_PREFIX + "friends"})
+    topic = FRIEND_REQUESTS.full_name
+    partitions = [TopicPartition(topic, p) for p in watcher.list_topics(topic, timeout=10).topics[topic].partitions]
+    start = time.monotonic()
+    consumer = start_consumer("friends", env)
+    try:
+        while True:
+            done = sum(max(tp.offset, 0) for tp in watcher.committed(partitions, timeout=10))
+            if done >= produced:
+                break
+            if consumer.poll() is not None:
+                raise SystemExit(f"the consumer exited with {consumer.returncode}")
+            time.sleep(0.5)
+        elapsed = time.monotonic() - start
+    finally:
+        consumer.send_signal(signal.SIGTERM)
+        consumer.wait(60)
+        watcher.close()
+    return {
+        "scenario": f"one friends consumer applying a backlog of {produced} friend.requested events",
+        "count": produced,
+        "seconds": round(elapsed, 1),
+        "events_per_s": round(produced / elapsed, 1),
+        "note": "includes the consumer's start-up (Django, joining the group)",
+    }
+
+
+def drop_topics():
+    from confluent_kafka.admin import AdminClient
+    from django.conf import settings
+
+    admin = AdminClient({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS})
+    names = [n for n in admin.list_topics(timeout=10).topics if n.startswith(settings.KAFKA_TOPIC_PREFIX)]
+    if names:
+        for future in admin.delete_topics(names, operation_timeout=60).values():
+            future.result()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=["e2e", "apply"])
+    parser.add_argument("--rate", type=float, default=100)
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--recipients", type=int, default=100)
+    parser.add_argument("--count", type=int, default=100000)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    # Fresh topics and groups for every run: the backlog is exactly this run's.
+    setup(f"bench-{uuid.uuid4().hex[:8]}.")
+    try:
+        result = (e2e if args.mode == "e2e" else apply)(args)
+    finally:
+        drop_topics()
+    result["machine"] = f"{os.cpu_count()} cores"
+    result["command"] = "bench/run friends " + " ".join(sys.argv[1:])
+    print(json.dumps(result, indent=2))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
