@@ -45,6 +45,8 @@ class Friendship(models.Model):
             models.CheckConstraint(condition=models.Q(user_low__lt=models.F("user_high")), name="friendship_ordered"),
             models.UniqueConstraint(fields=["user_low", "user_high"], name="one_friendship_per_pair"),
         ]
+        # The unique constraint indexes user_low first; counting a player's friends needs user_high too.
+        indexes = [models.Index(fields=["user_high"])]
 
     def __str__(self) -> str:
         return f"{self.user_low} & {self.user_high}"

@@ -16,7 +16,8 @@ from collections.abc import Callable
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
 from django.conf import settings
-from django.db import DataError, close_old_connections, transaction
+from django.db import DataError, close_old_connections, connection, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from habbo.bus.events import Envelope, Event, InvalidEvent, decode
@@ -45,6 +46,31 @@ def consumer_config(spec: ConsumerSpec) -> dict:
         "heartbeat.interval.ms": 1500,
         "logger": logging.getLogger("habbo.bus.librdkafka"),
     }
+
+
+def record_once(consumer: str, envelope: Envelope, msg: Message) -> bool:
+    """Record that `consumer` applies this event; False if it already did.
+    One INSERT … ON CONFLICT DO NOTHING: no read first, no race."""
+    row = ProcessedEvent(
+        consumer=consumer,
+        event_id=envelope.id,
+        event_type=envelope.type,
+        topic=msg.topic(),
+        partition=msg.partition(),
+        offset=msg.offset(),
+        processed_at=timezone.now(),
+    )
+    fields = [f for f in ProcessedEvent._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(ProcessedEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(values))}) "
+            "ON CONFLICT DO NOTHING RETURNING 1",
+            values,
+        )
+        return cursor.fetchone() is not None
 
 
 class ConsumerLoop:
@@ -122,17 +148,7 @@ class ConsumerLoop:
 
     def _apply_once(self, msg: Message, envelope: Envelope, event: Event, handler: Handler) -> None:
         with transaction.atomic():
-            _, created = ProcessedEvent.objects.get_or_create(
-                consumer=self.spec.name,
-                event_id=envelope.id,
-                defaults={
-                    "event_type": envelope.type,
-                    "topic": msg.topic(),
-                    "partition": msg.partition(),
-                    "offset": msg.offset(),
-                },
-            )
-            if created:
+            if record_once(self.spec.name, envelope, msg):
                 handler(event, envelope)
                 self.applied += 1
 
