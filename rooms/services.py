@@ -16,6 +16,24 @@ from rooms.layouts import LAYOUTS
 from rooms.models import Room, Visit
 
 
+def room_created_event(
+    *, room_id: uuid.UUID, owner_id: int, name: str, description: str, capacity: int, layout: str, is_public: bool
+) -> RoomCreated:
+    """room.created for a new room with one of the built-in layouts."""
+    plan = LAYOUTS[layout].plan
+    return RoomCreated(
+        room_id=room_id,
+        owner_id=owner_id,
+        name=name,
+        description=description,
+        capacity=capacity,
+        floor_plan=plan.text(),
+        door_x=plan.door_x,
+        door_y=plan.door_y,
+        is_public=is_public,
+    )
+
+
 def room_create_request(
     *, owner: User, name: str, description: str, capacity: int, layout: str, is_public: bool
 ) -> uuid.UUID:
@@ -24,17 +42,9 @@ def room_create_request(
     The room row appears when the rooms consumer applies the event.
     Raises EventBusUnavailable if Kafka does not acknowledge.
     """
-    plan = LAYOUTS[layout].plan
-    event = RoomCreated(
-        room_id=uuid.uuid4(),
-        owner_id=owner.pk,
-        name=name,
-        description=description,
-        capacity=capacity,
-        floor_plan=plan.text(),
-        door_x=plan.door_x,
-        door_y=plan.door_y,
-        is_public=is_public,
+    event = room_created_event(
+        room_id=uuid.uuid4(), owner_id=owner.pk, name=name, description=description, capacity=capacity,
+        layout=layout, is_public=is_public,
     )
     publish(event, actor=owner.pk)
     return event.room_id

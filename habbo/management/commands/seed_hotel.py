@@ -11,10 +11,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from habbo.models import User
-from rooms.events import RoomCreated
-from rooms.layouts import LAYOUTS
 from rooms.models import Item, Room, RoomItem
-from rooms.services import room_create
+from rooms.services import room_create, room_created_event
 
 DEMO_PLAYERS = [
     ("demo1", "hotel-demo-1", {"figure_shirt": "#ef4444", "motto": "First guest of the hotel"}),
@@ -65,17 +63,9 @@ class Command(BaseCommand):
             room_id = uuid.uuid5(SEED_NAMESPACE, name)
             if Room.objects.filter(pk=room_id).exists():
                 continue
-            plan = LAYOUTS[layout].plan
-            event = RoomCreated(
-                room_id=room_id,
-                owner_id=players[0].pk,
-                name=name,
-                description=description,
-                capacity=capacity,
-                floor_plan=plan.text(),
-                door_x=plan.door_x,
-                door_y=plan.door_y,
-                is_public=True,
+            event = room_created_event(
+                room_id=room_id, owner_id=players[0].pk, name=name, description=description, capacity=capacity,
+                layout=layout, is_public=True,
             )
             room_create(event=event, actor_id=None)
             for room_name, item, x, y, rotation in DEMO_FURNITURE:
