@@ -67,7 +67,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.tokens, self.tokens_at = RATE_BURST, time.monotonic()
         await self.channel_layer.group_add(self.group, self.channel_name)
         try:
-            outcome = await presence.enter(self.room, self.user, conn=self.conn, channel=self.channel_name)
+            self.avatar: Avatar = await presence.enter(self.room, self.user, conn=self.conn, channel=self.channel_name)
         except presence.RoomFull:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             return await self.close(CLOSE_FULL, "the room is full")
@@ -75,7 +75,6 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
             return await self.close(CLOSE_UNAVAILABLE, "the hotel cannot let you in right now; try again")
         self.joined = True
-        self.avatar: Avatar = outcome.avatar
         await self.send_json(await presence.snapshot(self.room, self.user.pk))
         await self.channel_layer.group_send(
             self.group, room_event({"type": "user_entered", "user": self.avatar.public()})

@@ -155,9 +155,6 @@ class LiveRoom:
         """One socket per room and interval looks for dead avatars, not every socket."""
         return bool(await redis().set(f"{self.key}:reaper", 1, nx=True, px=int(seconds * 1000)))
 
-    async def count(self) -> int:
-        return await redis().hlen(self.key)
-
     async def heartbeat(self, user_id: int, conn: str) -> bool:
         """Mark the avatar alive; False if it is no longer this connection's."""
         return bool(await redis().eval(_BEAT, 2, self.key, self.seen_key, user_id, conn, now_ms()))

@@ -69,13 +69,7 @@ def load_room(room_id) -> LoadedRoom | None:
     return LoadedRoom(room.id, room.name, room.capacity, room.plan, furniture)
 
 
-@dataclass(frozen=True)
-class Entered:
-    avatar: Avatar
-    rejoined: bool
-
-
-async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Entered:
+async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Avatar:
     """Put the player in the room at the door (or where their other socket had them).
 
     Raises RoomFull, or EventBusUnavailable (then nothing changed, and the
@@ -103,7 +97,7 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ent
     if previous and previous["conn"] != conn:
         await get_channel_layer().send(previous["channel"], {"type": "room.replaced"})
     await friends_presence.announce(user.pk)
-    return Entered(avatar, rejoined=outcome != JOINED)
+    return avatar
 
 
 async def leave(room: LoadedRoom, avatar: Avatar) -> None:
