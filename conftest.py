@@ -32,6 +32,17 @@ ROOT = Path(__file__).resolve().parent
 SUBPROCESS_APP_NAME = "hotel-test-subprocess"
 
 
+def room_created(owner_id: int, **overrides):
+    """A valid room.created event for tests; fields can be overridden."""
+    from rooms.events import RoomCreated
+
+    fields = dict(
+        room_id=uuid.uuid4(), owner_id=owner_id, name="Event room", capacity=25, floor_plan="0000\n0000",
+        door_x=0, door_y=0, is_public=True,
+    )
+    return RoomCreated(**(fields | overrides))
+
+
 def wait_for(predicate: Callable[[], object], timeout: float = 30, interval: float = 0.05, what: str = "condition"):
     """Poll until predicate() is truthy; return its value or fail."""
     deadline = time.monotonic() + timeout

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "habbo.settings")
 
-from rooms_load import ensure_database, start_servers  # noqa: E402
+from rooms_load import ensure_database, quantile, session_key, start_servers  # noqa: E402
 
 
 def setup(prefix: str) -> str:
@@ -60,28 +60,11 @@ def players(prefix: str, count: int):
     return list(User.objects.filter(username__in=names).order_by("username"))
 
 
-def session_key(user) -> str:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
-
-
 def start_consumer(name: str, env: dict) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "manage.py", "kafka_consume", name], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-
-
-def quantile(values, q):
-    return round(values[min(len(values) - 1, int(q * len(values)))], 2) if values else None
 
 
 def e2e(args) -> dict:

@@ -44,10 +44,6 @@ def setup_django(database_url: str):
 
 def make_world(clients: int, rooms: int) -> tuple[list[str], list[tuple[str, str]]]:
     """Rooms and logged-in players (session keys) for the run."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
     from habbo.models import User
     from rooms.models import Room
 
@@ -66,13 +62,27 @@ def make_world(clients: int, rooms: int) -> tuple[list[str], list[tuple[str, str
     players = []
     for i in range(clients):
         user, _ = User.objects.get_or_create(username=f"bench{i:05d}")
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        players.append((session.session_key, room_ids[i % rooms]))
+        players.append((session_key(user), room_ids[i % rooms]))
     return room_ids, players
+
+
+def session_key(user) -> str:
+    """A logged-in Django session for a real WebSocket client."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def quantile(values: list[float], q: float) -> float | None:
+    """The q-quantile of sorted values, in ms rounded to 0.01."""
+    return round(values[min(len(values) - 1, int(q * len(values)))], 2) if values else None
 
 
 def clear_live_state():
@@ -212,7 +222,6 @@ def main():
         clear_live_state()
 
     lat = sorted(stats.latencies)
-    quantile = lambda q: round(lat[min(len(lat) - 1, int(q * len(lat)))], 2) if lat else None  # noqa: E731
     result = {
         "scenario": args.scenario or f"{args.clients} clients in {args.rooms} rooms",
         "clients": args.clients,
@@ -224,9 +233,9 @@ def main():
         "deliveries_expected": stats.expected,
         "deliveries_received": stats.received,
         "lost": max(0, stats.expected - stats.received),
-        "p50_ms": quantile(0.50),
-        "p90_ms": quantile(0.90),
-        "p99_ms": quantile(0.99),
+        "p50_ms": quantile(lat, 0.50),
+        "p90_ms": quantile(lat, 0.90),
+        "p99_ms": quantile(lat, 0.99),
         "max_ms": round(lat[-1], 2) if lat else None,
         "mean_ms": round(statistics.fmean(lat), 2) if lat else None,
         "msgs_per_s": round(stats.received / measured, 1) if measured else 0,

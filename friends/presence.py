@@ -9,21 +9,34 @@ from channels.layers import get_channel_layer
 
 from friends.selectors import friend_ids
 from habbo.bus.push import user_group
-from habbo.presence import is_online
+from habbo.presence import online_query
 from habbo.redis import sync_redis
 from rooms.models import Room
 
 
-def status_of(user_id: int) -> dict:
-    """{"online": bool, "room": {"id", "name", "url"} or None} for one player."""
+def statuses_of(user_ids: list[int]) -> dict[int, dict]:
+    """{"online": bool, "room": {"id", "name", "url"} or None} for each player,
+    with one Redis round trip and one room query however many there are."""
+    if not user_ids:
+        return {}
     client = sync_redis()
-    room = None
-    raw = client.get(f"live:user:{user_id}")
-    if raw:
-        found = Room.objects.filter(pk=json.loads(raw)["room"]).only("id", "name").first()
-        if found:
-            room = {"id": str(found.pk), "name": found.name, "url": found.get_absolute_url()}
-    return {"online": is_online(client, user_id) or room is not None, "room": room}
+    sockets = client.mget([f"live:user:{uid}" for uid in user_ids])
+    with client.pipeline(transaction=False) as pipe:
+        for uid in user_ids:
+            online_query(pipe, uid)
+        online = pipe.execute()
+    room_of = {uid: json.loads(raw)["room"] for uid, raw in zip(user_ids, sockets) if raw}
+    rooms = {str(r.pk): r for r in Room.objects.filter(pk__in=set(room_of.values())).only("id", "name")}
+    statuses = {}
+    for uid, live in zip(user_ids, online):
+        room = rooms.get(room_of.get(uid))
+        card = {"id": str(room.pk), "name": room.name, "url": room.get_absolute_url()} if room else None
+        statuses[uid] = {"online": live > 0 or card is not None, "room": card}
+    return statuses
+
+
+def status_of(user_id: int) -> dict:
+    return statuses_of([user_id])[user_id]
 
 
 @database_sync_to_async

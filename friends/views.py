@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from friends import selectors, services
-from friends.presence import status_of
+from friends.presence import statuses_of
 from friends.services import FriendActionRefused
 from habbo.models import User
 
@@ -14,11 +14,13 @@ from habbo.models import User
 @login_required
 def friends_page(request):
     query = request.GET.get("q", "")
+    friends = selectors.friends_of(request.user)
+    statuses = statuses_of([f.pk for f in friends])
     return render(
         request,
         "friends/friends.html",
         {
-            "friends": [(friend, status_of(friend.pk)) for friend in selectors.friends_of(request.user)],
+            "friends": [(friend, statuses[friend.pk]) for friend in friends],
             "pending": selectors.pending_for(request.user),
             "query": query,
             "found": selectors.find_players(query, but=request.user),

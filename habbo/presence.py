@@ -30,6 +30,11 @@ async def mark_offline(user_id: int, conn: str) -> None:
     await redis().zrem(_key(user_id), conn)
 
 
+def online_query(sync_redis, user_id: int):
+    """The count of live hotel sockets (> 0: online), for a plain redis.Redis or
+    one of its pipelines (synchronous code: Kafka handlers, views)."""
+    return sync_redis.zcount(_key(user_id), int(time.time() * 1000), "+inf")
+
+
 def is_online(sync_redis, user_id: int) -> bool:
-    """For synchronous code (Kafka handlers), with a plain redis.Redis."""
-    return sync_redis.zcount(_key(user_id), int(time.time() * 1000), "+inf") > 0
+    return online_query(sync_redis, user_id) > 0

@@ -47,14 +47,14 @@ class FloorPlan:
         return {(x, y): int(ch) for y, row in enumerate(self.rows) for x, ch in enumerate(row) if ch != "x"}
 
     def is_tile(self, x: int, y: int) -> bool:
-        return 0 <= y < self.depth and 0 <= x < self.width and self.rows[y][x] != "x"
+        return (x, y) in self.tiles
 
     def height(self, x: int, y: int) -> int:
-        return int(self.rows[y][x])
+        return self.tiles[(x, y)]
 
     @property
     def tile_count(self) -> int:
-        return sum(row.count(ch) for row in self.rows for ch in "0123456789")
+        return len(self.tiles)
 
     def text(self) -> str:
         return "\n".join(self.rows)

@@ -56,4 +56,4 @@ def room_create(request):
 @login_required
 def room_detail(request, room_id):
     room = get_object_or_404(Room.objects.select_related("owner"), pk=room_id)
-    return render(request, "rooms/room.html", {"room": room, "plan": room.plan})
+    return render(request, "rooms/room.html", {"room": room})

@@ -10,6 +10,7 @@
 - setting `stop` (SIGTERM/SIGINT) finishes the batch, commits and closes.
 """
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -48,6 +49,19 @@ def consumer_config(spec: ConsumerSpec) -> dict:
     }
 
 
+_RECORD_FIELDS = [f for f in ProcessedEvent._meta.concrete_fields if not f.primary_key]
+
+
+@functools.cache
+def _record_sql() -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in _RECORD_FIELDS)
+    return (
+        f"INSERT INTO {quote(ProcessedEvent._meta.db_table)} ({columns}) "
+        f"VALUES ({', '.join(['%s'] * len(_RECORD_FIELDS))}) ON CONFLICT DO NOTHING RETURNING 1"
+    )
+
+
 def record_once(consumer: str, envelope: Envelope, msg: Message) -> bool:
     """Record that `consumer` applies this event; False if it already did.
     One INSERT … ON CONFLICT DO NOTHING: no read first, no race."""
@@ -60,16 +74,8 @@ def record_once(consumer: str, envelope: Envelope, msg: Message) -> bool:
         offset=msg.offset(),
         processed_at=timezone.now(),
     )
-    fields = [f for f in ProcessedEvent._meta.concrete_fields if not f.primary_key]
-    table = connection.ops.quote_name(ProcessedEvent._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    values = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(values))}) "
-            "ON CONFLICT DO NOTHING RETURNING 1",
-            values,
-        )
+        cursor.execute(_record_sql(), [f.get_db_prep_save(getattr(row, f.attname), connection) for f in _RECORD_FIELDS])
         return cursor.fetchone() is not None
 
 

@@ -5,22 +5,8 @@ import uuid
 
 import pytest
 
+from conftest import room_created
 from habbo.bus.events import InvalidEvent, decode
-from rooms.events import RoomCreated
-
-
-def room_created(**overrides) -> RoomCreated:
-    fields = dict(
-        room_id=uuid.uuid4(),
-        owner_id=7,
-        name="Test room",
-        capacity=25,
-        floor_plan="000\n000",
-        door_x=0,
-        door_y=1,
-        is_public=True,
-    )
-    return RoomCreated(**(fields | overrides))
 
 
 def raw(envelope_dict: dict) -> bytes:
@@ -28,7 +14,7 @@ def raw(envelope_dict: dict) -> bytes:
 
 
 def test_round_trip_keeps_every_field():
-    event = room_created()
+    event = room_created(7)
     envelope = event.envelope(actor=7)
     decoded_envelope, decoded = decode(envelope.model_dump_json().encode())
     assert decoded_envelope == envelope
@@ -50,25 +36,25 @@ def test_undecodable_messages_are_rejected(message, error):
 
 
 def test_unknown_type_is_rejected():
-    envelope = room_created().envelope(actor=None).model_dump(mode="json") | {"type": "room.exploded"}
+    envelope = room_created(7).envelope(actor=None).model_dump(mode="json") | {"type": "room.exploded"}
     with pytest.raises(InvalidEvent, match="unknown event type 'room.exploded'"):
         decode(raw(envelope))
 
 
 def test_unknown_version_is_rejected():
-    envelope = room_created().envelope(actor=None).model_dump(mode="json") | {"version": 9}
+    envelope = room_created(7).envelope(actor=None).model_dump(mode="json") | {"version": 9}
     with pytest.raises(InvalidEvent, match="version 9"):
         decode(raw(envelope))
 
 
 def test_extra_envelope_field_is_rejected():
-    envelope = room_created().envelope(actor=None).model_dump(mode="json") | {"sneaky": 1}
+    envelope = room_created(7).envelope(actor=None).model_dump(mode="json") | {"sneaky": 1}
     with pytest.raises(InvalidEvent, match="sneaky"):
         decode(raw(envelope))
 
 
 def test_time_without_offset_is_rejected():
-    envelope = room_created().envelope(actor=None).model_dump(mode="json") | {"occurred_at": "2026-11-27T10:00:00"}
+    envelope = room_created(7).envelope(actor=None).model_dump(mode="json") | {"occurred_at": "2026-11-27T10:00:00"}
     with pytest.raises(InvalidEvent, match="occurred_at"):
         decode(raw(envelope))
 
@@ -84,13 +70,13 @@ def test_time_without_offset_is_rejected():
     ],
 )
 def test_invalid_payload_is_rejected(change, error):
-    envelope = room_created().envelope(actor=None).model_dump(mode="json")
+    envelope = room_created(7).envelope(actor=None).model_dump(mode="json")
     envelope["payload"] |= change
     with pytest.raises(InvalidEvent, match=error):
         decode(raw(envelope))
 
 
 def test_key_must_match_the_payload():
-    envelope = room_created().envelope(actor=None).model_dump(mode="json") | {"key": str(uuid.uuid4())}
+    envelope = room_created(7).envelope(actor=None).model_dump(mode="json") | {"key": str(uuid.uuid4())}
     with pytest.raises(InvalidEvent, match="does not match"):
         decode(raw(envelope))

@@ -16,30 +16,15 @@ from django.conf import settings
 from django.test import AsyncClient, Client
 from django.urls import reverse
 
-from conftest import kafka_stopped, retry_until_published, wait_for
+from conftest import kafka_stopped, retry_until_published, room_created, wait_for
 from habbo.bus.producer import publish, publish_envelope
 from habbo.bus.topics import ROOM_EVENTS
 from habbo.consumers import HotelConsumer
 from habbo.models import ProcessedEvent
-from rooms.events import RoomCreated
 from rooms.models import Room
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM = {"name": "Sunset Lounge", "description": "By the window", "capacity": 30, "layout": "lounge", "is_public": "on"}
-
-
-def room_event(owner_id: int, **overrides) -> RoomCreated:
-    fields = dict(
-        room_id=uuid.uuid4(),
-        owner_id=owner_id,
-        name="Event room",
-        capacity=25,
-        floor_plan="0000\n0000",
-        door_x=0,
-        door_y=0,
-        is_public=True,
-    )
-    return RoomCreated(**(fields | overrides))
 
 
 def room_count() -> int:
@@ -78,7 +63,7 @@ async def test_create_room_end_to_end(kafka, consumer_process, make_player, thre
 @pytest.mark.django_db(transaction=True)
 def test_same_event_twice_makes_one_room(kafka, consumer_process, make_player):
     player = make_player()
-    envelope = room_event(player.pk).envelope(actor=player.pk)
+    envelope = room_created(player.pk).envelope(actor=player.pk)
     publish_envelope(ROOM_EVENTS.full_name, envelope)
     publish_envelope(ROOM_EVENTS.full_name, envelope)
 
@@ -93,11 +78,11 @@ def test_same_event_twice_makes_one_room(kafka, consumer_process, make_player):
 def test_poison_messages_go_to_the_dlq_and_the_next_event_applies(kafka, consumer_process, make_player):
     player = make_player()
     topic = ROOM_EVENTS.full_name
-    unknown_type = room_event(player.pk).envelope(actor=None).model_dump(mode="json") | {"type": "room.exploded"}
-    invalid_payload = room_event(player.pk).envelope(actor=None).model_dump(mode="json")
+    unknown_type = room_created(player.pk).envelope(actor=None).model_dump(mode="json") | {"type": "room.exploded"}
+    invalid_payload = room_created(player.pk).envelope(actor=None).model_dump(mode="json")
     invalid_payload["payload"]["capacity"] = 5
-    unknown_owner = room_event(player.pk + 1000).envelope(actor=None)
-    wrong_key = room_event(player.pk).envelope(actor=None).model_dump_json().encode()
+    unknown_owner = room_created(player.pk + 1000).envelope(actor=None)
+    wrong_key = room_created(player.pk).envelope(actor=None).model_dump_json().encode()
     poison = [b"{not json", json.dumps(unknown_type).encode(), json.dumps(invalid_payload).encode(), wrong_key]
     producer = Producer({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS})
     for value in poison:
@@ -106,7 +91,7 @@ def test_poison_messages_go_to_the_dlq_and_the_next_event_applies(kafka, consume
     producer.produce(topic, key=unknown_owner.key.encode(), value=unknown_owner.model_dump_json().encode())
     poison.append(unknown_owner.model_dump_json().encode())
     assert producer.flush(10) == 0
-    good = publish(room_event(player.pk, name="After the poison"), actor=player.pk)
+    good = publish(room_created(player.pk, name="After the poison"), actor=player.pk)
 
     consumer_process("rooms")
     wait_for(lambda: Room.objects.filter(pk=good.payload["room_id"]).exists(), what="the good event applied")
@@ -149,7 +134,7 @@ def test_killed_consumer_restarts_and_applies_every_event_once(kafka, consumer_p
     total = 500
     producer = Producer({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS, "enable.idempotence": True})
     for i in range(total):
-        envelope = room_event(player.pk, name=f"Room {i:03d}").envelope(actor=player.pk)
+        envelope = room_created(player.pk, name=f"Room {i:03d}").envelope(actor=player.pk)
         producer.produce(ROOM_EVENTS.full_name, key=envelope.key, value=envelope.model_dump_json())
     assert producer.flush(30) == 0
 
@@ -207,7 +192,7 @@ def test_kafka_stopped_gives_503_and_no_room(kafka, consumer_process, make_playe
 
     # Once a later event is acknowledged, a stray copy of the refused one would be there too.
     # The restarted broker may need a moment before it takes events again.
-    marker = retry_until_published(lambda: publish(room_event(player.pk, name="Marker"), actor=player.pk))
+    marker = retry_until_published(lambda: publish(room_created(player.pk, name="Marker"), actor=player.pk))
     consumer_process("rooms")
     wait_for(lambda: Room.objects.filter(pk=marker.payload["room_id"]).exists(), what="the marker room")
     assert kafka.end_offsets(ROOM_EVENTS.full_name) == 1
