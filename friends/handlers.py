@@ -1,25 +1,10 @@
-"""Kafka handlers for the friends consumer: thin doors into friends.services."""
+"""Kafka handlers for the messenger and notifications consumers: thin doors
+into friends.services. (The friends consumer applies friends.rules.)"""
 
 from friends import services
-from friends.events import FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested, MessageSent
+from friends.events import FriendRequested, MessageSent
 from habbo.bus.events import Envelope
 from habbo.redis import sync_redis
-
-
-def requested(event: FriendRequested, envelope: Envelope) -> None:
-    services.apply_requested(event=event, actor_id=envelope.actor)
-
-
-def accepted(event: FriendAccepted, envelope: Envelope) -> None:
-    services.apply_accepted(event=event, actor_id=envelope.actor)
-
-
-def declined(event: FriendDeclined, envelope: Envelope) -> None:
-    services.apply_declined(event=event, actor_id=envelope.actor)
-
-
-def removed(event: FriendRemoved, envelope: Envelope) -> None:
-    services.apply_removed(event=event, actor_id=envelope.actor)
 
 
 def notify_offline(event: FriendRequested, envelope: Envelope) -> None:

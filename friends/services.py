@@ -1,29 +1,27 @@
-"""Friend rules. Views publish requests (answering once Kafka has them); the
-friends consumer applies them here, where the rules a player expects hold:
-no request to yourself, none while one is pending or you are already friends,
-requests crossing each other make a friendship, at most FRIEND_LIMIT friends,
-a decline or a removal is final for that request."""
+"""What players ask for: views call these, they check what can be refused at
+once and publish (answering once Kafka has the event). The friends consumer
+applies the events with friends.rules; the messenger and the notifications
+consumers apply theirs here."""
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from pydantic import ValidationError
 
 from friends.events import MESSAGE_MAX, FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested, MessageSent
 from friends.models import FriendRequest, Friendship, OfflineNotice, PrivateMessage
-from friends.presence import status_of
+from friends.rules import check_actor
 from habbo.bus.events import InvalidEvent
 from habbo.bus.producer import publish
 from habbo.bus.push import push_on_commit, user_group
 from habbo.models import User
 from habbo.presence import is_online
 
-FRIEND_LIMIT = 300
-# The consumer loop already holds a transaction per event: join it without a
-# savepoint (two round trips less); any error still rolls the whole event back.
-applied_in_the_event_transaction = transaction.atomic(savepoint=False)
+# The consumer loop already holds the batch's transaction: join it without a
+# savepoint (two round trips less); any error still rolls the batch back.
+applied_in_the_batch_transaction = transaction.atomic(savepoint=False)
 PENDING = FriendRequest.Status.PENDING
 
 
@@ -35,24 +33,12 @@ def are_friends(a: int, b: int) -> bool:
     return Friendship.objects.filter(user_low=min(a, b), user_high=max(a, b)).exists()
 
 
-def at_friend_limit(a: int, b: int) -> bool:
-    """Whether either player has FRIEND_LIMIT friends already (one query)."""
-    counts = Friendship.objects.aggregate(
-        a=Count("pk", filter=Q(user_low=a) | Q(user_high=a)), b=Count("pk", filter=Q(user_low=b) | Q(user_high=b))
-    )
-    return max(counts["a"], counts["b"]) >= FRIEND_LIMIT
-
-
-def _card(user: User) -> dict:
-    return {"id": user.pk, "name": user.username, "figure": user.figure}
-
-
-def _card_with_status(user: User) -> dict:
-    return _card(user) | status_of(user.pk)
-
-
 def _notify(user_id: int, kind: str, **data) -> None:
     push_on_commit(user_group(user_id), {"type": "user.notify", "kind": kind, "data": data})
+
+
+def _refuse(user_id: int, message: str) -> None:
+    _notify(user_id, "friend.refused", message=message)
 
 
 # -- what players ask for (publish, answer once Kafka acknowledged) -------------
@@ -85,98 +71,6 @@ def friend_remove(*, user: User, friend_id: int) -> None:
     if not are_friends(user.pk, friend_id):
         raise FriendActionRefused("That player is not your friend.")
     publish(FriendRemoved(sender_id=user.pk, recipient_id=friend_id), actor=user.pk)
-
-
-# -- applying the events (the friends consumer) ---------------------------------
-
-
-def _players(event, actor_id: int | None, acting: int) -> tuple[User, User]:
-    if actor_id != acting:
-        raise InvalidEvent(f"user {actor_id} cannot act for user {acting}")
-    players = {u.pk: u for u in User.objects.filter(pk__in=[event.sender_id, event.recipient_id])}
-    if len(players) != 2:
-        raise InvalidEvent("unknown player")
-    return players[event.sender_id], players[event.recipient_id]
-
-
-def _befriend(request: FriendRequest, sender: User, recipient: User) -> None:
-    request.status = FriendRequest.Status.ACCEPTED
-    request.decided_at = timezone.now()
-    request.save(update_fields=["status", "decided_at"])
-    Friendship.objects.get_or_create(user_low_id=min(sender.pk, recipient.pk), user_high_id=max(sender.pk, recipient.pk))
-    _notify(sender.pk, "friend.accepted", friend=_card_with_status(recipient))
-    _notify(recipient.pk, "friend.accepted", friend=_card_with_status(sender))
-
-
-def _refuse(user_id: int, message: str) -> None:
-    _notify(user_id, "friend.refused", message=message)
-
-
-@applied_in_the_event_transaction
-def apply_requested(*, event: FriendRequested, actor_id: int | None) -> None:
-    sender, recipient = _players(event, actor_id, event.sender_id)
-    if are_friends(sender.pk, recipient.pk):
-        return _refuse(sender.pk, f"You and {recipient.username} are already friends.")
-    crossing = (
-        FriendRequest.objects.select_for_update()
-        .filter(sender=recipient, recipient=sender, status=PENDING)
-        .first()
-    )
-    if crossing:  # both asked: that is a yes
-        return _befriend(crossing, recipient, sender)
-    if FriendRequest.objects.filter(sender=sender, recipient=recipient, status=PENDING).exists():
-        return _refuse(sender.pk, f"Your request to {recipient.username} is still waiting.")
-    if at_friend_limit(sender.pk, recipient.pk):
-        return _refuse(sender.pk, f"One of you already has {FRIEND_LIMIT} friends.")
-    request = FriendRequest.objects.create(sender=sender, recipient=recipient)
-    _notify(recipient.pk, "friend.requested", request={"id": request.pk, "from": _card(sender)})
-    _notify(sender.pk, "friend.request_sent", to=_card(recipient))
-
-
-def _pending(event, sender: User, recipient: User) -> FriendRequest | None:
-    request = (
-        FriendRequest.objects.select_for_update()
-        .filter(pk=event.request_id, sender=sender, recipient=recipient)
-        .first()
-    )
-    if request is None:
-        raise InvalidEvent(f"no request {event.request_id} from {sender.pk} to {recipient.pk}")
-    if request.status != PENDING:
-        _refuse(recipient.pk, "You have already answered that request.")
-        return None
-    return request
-
-
-@applied_in_the_event_transaction
-def apply_accepted(*, event: FriendAccepted, actor_id: int | None) -> None:
-    sender, recipient = _players(event, actor_id, event.recipient_id)
-    request = _pending(event, sender, recipient)
-    if request is None:
-        return
-    if at_friend_limit(sender.pk, recipient.pk):
-        return _refuse(recipient.pk, f"One of you already has {FRIEND_LIMIT} friends.")
-    _befriend(request, sender, recipient)
-
-
-@applied_in_the_event_transaction
-def apply_declined(*, event: FriendDeclined, actor_id: int | None) -> None:
-    sender, recipient = _players(event, actor_id, event.recipient_id)
-    request = _pending(event, sender, recipient)
-    if request is None:
-        return
-    request.status = FriendRequest.Status.DECLINED
-    request.decided_at = timezone.now()
-    request.save(update_fields=["status", "decided_at"])
-    _notify(recipient.pk, "friend.declined", request={"id": request.pk})
-
-
-@applied_in_the_event_transaction
-def apply_removed(*, event: FriendRemoved, actor_id: int | None) -> None:
-    user, friend = _players(event, actor_id, event.sender_id)
-    deleted, _ = Friendship.objects.filter(user_low=min(user.pk, friend.pk), user_high=max(user.pk, friend.pk)).delete()
-    if deleted:
-        _notify(user.pk, "friend.removed", friend={"id": friend.pk})
-        _notify(friend.pk, "friend.removed", friend={"id": user.pk})
 
 
 @transaction.atomic
@@ -229,9 +123,13 @@ def _message_card(message: PrivateMessage) -> dict:
     }
 
 
-@applied_in_the_event_transaction
+@applied_in_the_batch_transaction
 def apply_message(*, event: MessageSent, message_id, sent_at, actor_id: int | None) -> None:
-    sender, recipient = _players(event, actor_id, event.sender_id)
+    check_actor(actor_id, event.sender_id)
+    players = User.objects.in_bulk([event.sender_id, event.recipient_id])
+    if len(players) != 2:
+        raise InvalidEvent("unknown player")
+    sender, recipient = players[event.sender_id], players[event.recipient_id]
     if not are_friends(sender.pk, recipient.pk):
         return _refuse(sender.pk, f"Your message to {recipient.username} was not sent: you are not friends.")
     message, created = PrivateMessage.objects.get_or_create(

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from habbo.models import ProcessedEvent, User
+from habbo.models import PendingPush, ProcessedEvent, User
 
 
 @admin.register(User)
@@ -20,6 +20,21 @@ class ProcessedEventAdmin(admin.ModelAdmin):
     list_filter = ["consumer", "event_type"]
     search_fields = ["=event_id"]
     date_hierarchy = "processed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PendingPush)
+class PendingPushAdmin(admin.ModelAdmin):
+    """Pushes a killed consumer left unsent; the next reader of its partitions sends them."""
+
+    list_display = ["consumer", "created_at", "pushes"]
+    list_filter = ["consumer"]
+    search_fields = ["consumer"]
 
     def has_add_permission(self, request):
         return False

@@ -39,3 +39,19 @@ class ProcessedEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consumer}: {self.event_type} {self.event_id}"
+
+
+class PendingPush(models.Model):
+    """The pushes of one applied batch, stored in the batch's transaction and
+    deleted once sent. A consumer killed between its commit and the send
+    leaves the row; whoever reads those partitions next sends it."""
+
+    consumer = models.CharField(max_length=64)
+    pushes = models.JSONField(help_text="[[group, message], …] in the order they were made")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["consumer", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.consumer}: {len(self.pushes)} pushes from {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -1,9 +1,13 @@
 """Friends through Kafka: HTTP → friend-requests topic → the friends consumer
 (a subprocess) → PostgreSQL → pushes to both players' hotel sockets."""
 
+import signal
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
+from confluent_kafka import Producer
+from django.conf import settings
 from django.test import AsyncClient, Client
 from django.urls import reverse
 
@@ -13,7 +17,7 @@ from friends.models import FriendRequest, Friendship
 from habbo.bus.producer import publish, publish_envelope
 from habbo.bus.topics import FRIEND_REQUESTS
 from habbo.consumers import HotelConsumer
-from habbo.models import ProcessedEvent
+from habbo.models import PendingPush, ProcessedEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,6 +74,66 @@ async def test_online_player_gets_the_popup_and_accepting_updates_both(
         await socket.disconnect()
 
 
+async def popups(socket) -> list[dict]:
+    """Every friend.requested popup the socket has received, until it goes quiet."""
+    received = []
+    while not await socket.receive_nothing(timeout=3):
+        message = await socket.receive_json_from()
+        if message["type"] == "friend.requested":
+            received.append(message)
+    return received
+
+
+async def test_a_killed_consumer_loses_no_popup(kafka, consumer_process, make_player, thread_connections_closed):
+    recipients = [await sync_to_async(make_player)() for _ in range(4)]
+    senders = [await sync_to_async(make_player)() for _ in range(50)]
+    sockets = []
+    for user in recipients:
+        socket = WebsocketCommunicator(HotelConsumer.as_asgi(), "/ws/hotel/")
+        socket.scope["user"] = user
+        assert (await socket.connect())[0]
+        sockets.append(socket)
+    producer = Producer({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS, "enable.idempotence": True})
+    for sender in senders:
+        for recipient in recipients:
+            envelope = FriendRequested(sender_id=sender.pk, recipient_id=recipient.pk).envelope(actor=sender.pk)
+            producer.produce(FRIEND_REQUESTS.full_name, key=envelope.key, value=envelope.model_dump_json())
+    assert producer.flush(30) == 0
+    total = len(senders) * len(recipients)
+
+    first = consumer_process("friends", "--batch-size", "5")
+    await sync_to_async(wait_for)(lambda: FriendRequest.objects.count() >= 40, interval=0.01, what="some applied")
+    first.send_signal(signal.SIGKILL)
+    first.wait(10)
+    assert await FriendRequest.objects.acount() < total, "the consumer must be killed mid-stream"
+    consumer_process("friends", "--batch-size", "5")
+    await sync_to_async(wait_for)(
+        lambda: kafka.committed("friends", FRIEND_REQUESTS.full_name) == total, timeout=90, what="all applied"
+    )
+    assert await FriendRequest.objects.acount() == total
+    for user, socket in zip(recipients, sockets):
+        shown = {popup["request"]["id"] for popup in await popups(socket)}
+        assert shown == {pk async for pk in FriendRequest.objects.filter(recipient=user).values_list("pk", flat=True)}
+        await socket.disconnect()
+    assert not await PendingPush.objects.aexists()
+
+
+async def test_pushes_a_killed_consumer_left_are_sent_by_the_next(
+    kafka, consumer_process, make_player, thread_connections_closed
+):
+    bob = await sync_to_async(make_player)("bob")
+    socket = WebsocketCommunicator(HotelConsumer.as_asgi(), "/ws/hotel/")
+    socket.scope["user"] = bob
+    assert (await socket.connect())[0]
+    # What a consumer killed right after its commit leaves behind.
+    notice = {"type": "user.notify", "kind": "friend.requested", "data": {"request": {"id": 7, "from": {"id": 1}}}}
+    await PendingPush.objects.acreate(consumer="friends", pushes=[[f"user.{bob.pk}", notice]])
+    consumer_process("friends")
+    assert await socket.receive_json_from(timeout=30) == {"type": "friend.requested", "request": notice["data"]["request"]}
+    await sync_to_async(wait_for)(lambda: not PendingPush.objects.exists(), what="the row deleted once sent")
+    await socket.disconnect()
+
+
 def test_the_same_event_twice_makes_one_request(kafka, consumer_process, make_player):
     alice, bob = make_player("alice"), make_player("bob")
     envelope = FriendRequested(sender_id=alice.pk, recipient_id=bob.pk).envelope(actor=alice.pk)
@@ -110,6 +174,26 @@ def test_forged_and_repeated_answers_change_nothing(kafka, consumer_process, mak
     assert not Friendship.objects.exists()
     dead = kafka.read(FRIEND_REQUESTS.dlq_name, 1)
     assert "cannot act for user" in dict(dead[0].headers())["error"].decode()
+
+
+def test_a_forged_event_in_a_batch_is_dead_lettered_and_the_rest_applied(kafka, consumer_process, make_player):
+    players = [make_player() for _ in range(6)]
+    mallory = make_player("mallory")
+    good = [FriendRequested(sender_id=a.pk, recipient_id=b.pk).envelope(actor=a.pk)
+            for a, b in zip(players[::2], players[1::2])]
+    forged = FriendRequested(sender_id=players[0].pk, recipient_id=players[5].pk).envelope(actor=mallory.pk)
+    for envelope in [good[0], forged, *good[1:], good[0]]:
+        publish_envelope(FRIEND_REQUESTS.full_name, envelope)
+    # Published before the consumer starts, so they arrive in one batch.
+    consumer_process("friends")
+    wait_for(lambda: kafka.committed("friends", FRIEND_REQUESTS.full_name) == 5, what="the whole batch")
+    assert sorted(FriendRequest.objects.values_list("sender", "recipient")) == sorted(
+        (a.pk, b.pk) for a, b in zip(players[::2], players[1::2])
+    )
+    assert ProcessedEvent.objects.filter(consumer="friends").count() == 3
+    [dead] = kafka.read(FRIEND_REQUESTS.dlq_name, 1)
+    assert dead.value() == forged.model_dump_json().encode()
+    assert f"user {mallory.pk} cannot act for user {players[0].pk}" in dict(dead.headers())["error"].decode()
 
 
 def test_requests_the_rules_refuse_at_once(kafka, make_player):

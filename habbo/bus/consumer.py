@@ -1,9 +1,11 @@
 """The one consumer loop every registered consumer runs.
 
-- auto-commit off; messages are consumed in batches;
-- each event is applied in one DB transaction that also records its id for
-  this consumer, so a second delivery changes nothing;
-- offsets are committed after the transactions, only up to what was handled;
+- auto-commit off; messages are consumed in batches, and a batch never
+  waits to fill up;
+- a batch is applied in one DB transaction that also records each event's id
+  for this consumer, so a second delivery changes nothing; if one event of it
+  is refused, the batch is applied again one event per transaction;
+- offsets are committed after the transaction, only up to what was handled;
 - a message that cannot be decoded, validated or applied goes to
   `<topic>.dlq` with headers saying where it came from and why, and the loop
   goes on; too many in a row stop the loop with TooManyBadMessages;
@@ -13,22 +15,20 @@
 import functools
 import logging
 import threading
-from collections.abc import Callable
+from dataclasses import dataclass
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
 from django.conf import settings
-from django.db import DataError, close_old_connections, connection, transaction
+from django.db import DataError, IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from habbo.bus import push
 from habbo.bus.events import Envelope, Event, InvalidEvent, decode
 from habbo.bus.producer import producer_config
 from habbo.bus.registry import ConsumerSpec
 from habbo.models import ProcessedEvent
 
 log = logging.getLogger(__name__)
-
-Handler = Callable[[Event, Envelope], None]
 
 
 class TooManyBadMessages(Exception):
@@ -50,41 +50,58 @@ def consumer_config(spec: ConsumerSpec) -> dict:
 
 
 _RECORD_FIELDS = [f for f in ProcessedEvent._meta.concrete_fields if not f.primary_key]
+_EVENT_ID = ProcessedEvent._meta.get_field("event_id")
 
 
 @functools.cache
-def _record_sql() -> str:
+def _record_sql(rows: int) -> str:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in _RECORD_FIELDS)
+    row = f"({', '.join(['%s'] * len(_RECORD_FIELDS))})"
     return (
-        f"INSERT INTO {quote(ProcessedEvent._meta.db_table)} ({columns}) "
-        f"VALUES ({', '.join(['%s'] * len(_RECORD_FIELDS))}) ON CONFLICT DO NOTHING RETURNING 1"
+        f"INSERT INTO {quote(ProcessedEvent._meta.db_table)} ({columns}) VALUES {', '.join([row] * rows)} "
+        f"ON CONFLICT DO NOTHING RETURNING {quote(_EVENT_ID.column)}"
     )
 
 
-def record_once(consumer: str, envelope: Envelope, msg: Message) -> bool:
-    """Record that `consumer` applies this event; False if it already did.
-    One INSERT … ON CONFLICT DO NOTHING: no read first, no race."""
-    row = ProcessedEvent(
-        consumer=consumer,
-        event_id=envelope.id,
-        event_type=envelope.type,
-        topic=msg.topic(),
-        partition=msg.partition(),
-        offset=msg.offset(),
-        processed_at=timezone.now(),
-    )
+@dataclass(frozen=True)
+class Item:
+    msg: Message
+    envelope: Envelope
+    event: Event
+
+
+def record_new(consumer: str, items: list[Item]) -> list[Item]:
+    """Record that `consumer` applies these events; returns those it had not
+    applied before, in order. One INSERT … ON CONFLICT DO NOTHING: no read
+    first, no race."""
+    first = list({item.envelope.id: item for item in reversed(items)}.values())[::-1]
+    now = timezone.now()
+    params, keys = [], []
+    for item in first:
+        row = ProcessedEvent(
+            consumer=consumer,
+            event_id=item.envelope.id,
+            event_type=item.envelope.type,
+            topic=item.msg.topic(),
+            partition=item.msg.partition(),
+            offset=item.msg.offset(),
+            processed_at=now,
+        )
+        params += [f.get_db_prep_save(getattr(row, f.attname), connection) for f in _RECORD_FIELDS]
+        keys.append(_EVENT_ID.get_db_prep_save(item.envelope.id, connection))
     with connection.cursor() as cursor:
-        cursor.execute(_record_sql(), [f.get_db_prep_save(getattr(row, f.attname), connection) for f in _RECORD_FIELDS])
-        return cursor.fetchone() is not None
+        cursor.execute(_record_sql(len(first)), params)
+        inserted = {row[0] for row in cursor.fetchall()}
+    return [item for item, key in zip(first, keys) if key in inserted]
 
 
 class ConsumerLoop:
-    def __init__(self, spec: ConsumerSpec, *, stop: threading.Event, batch_size: int = 200):
+    def __init__(self, spec: ConsumerSpec, *, stop: threading.Event, batch_size: int = 500):
         self.spec = spec
         self.stop = stop
         self.batch_size = batch_size
-        self.handlers: dict[str, Handler] = {t: import_string(path) for t, path in spec.handlers.items()}
+        self.apply_items = spec.resolve()
         self.consecutive_bad = 0
         self.applied = 0
         self.dead_lettered = 0
@@ -94,69 +111,113 @@ class ConsumerLoop:
 
     def run(self) -> None:
         self._consumer = Consumer(consumer_config(self.spec))
-        self._consumer.subscribe([self.spec.topic.full_name])
+        self._consumer.subscribe(
+            [self.spec.topic.full_name], on_assign=self._assigned, on_revoke=lambda *_: push.wait_for_sends()
+        )
         log.info("consumer %s reading %s as group %s", self.spec.name, self.spec.topic.full_name, self.spec.group)
         try:
             while not self.stop.is_set():
-                self._run_batch(self._consumer.consume(num_messages=self.batch_size, timeout=0.5))
+                self._run_batch(self._next_batch())
         finally:
+            push.wait_for_sends()
             self._consumer.close()
             close_old_connections()
             log.info("consumer %s stopped: %d applied, %d dead-lettered", self.spec.name, self.applied, self.dead_lettered)
 
-    def _run_batch(self, messages: list[Message]) -> None:
-        handled: dict[tuple[str, int], int] = {}
+    def _assigned(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        # A predecessor killed between its commit and its pushes left them stored.
+        if not partitions:
+            return
         try:
-            for msg in messages:
-                if msg.error():
-                    self._client_error(msg.error())
-                    continue
-                self._handle(msg)
-                handled[(msg.topic(), msg.partition())] = msg.offset() + 1
-                if self.consecutive_bad >= settings.KAFKA_MAX_CONSECUTIVE_BAD:
-                    raise TooManyBadMessages(
-                        f"consumer {self.spec.name}: {self.consecutive_bad} bad messages in a row "
-                        f"on {msg.topic()}; stopping"
-                    )
+            if left := push.send_left_over(self.spec.name):
+                log.warning("consumer %s: sent the pushes of %d batches a killed consumer left", self.spec.name, left)
+        except Exception:  # they stay stored for the next assignment
+            log.exception("consumer %s: could not send the pushes left over", self.spec.name)
+
+    def _next_batch(self) -> list[Message]:
+        """Wait for one message, then take whatever else is already fetched:
+        a batch never waits to fill up, so a lone event is applied at once."""
+        first = self._consumer.poll(0.5)
+        if first is None:
+            return []
+        return [first, *self._consumer.consume(num_messages=self.batch_size - 1, timeout=0)]
+
+    def _run_batch(self, messages: list[Message]) -> None:
+        items: list[Item] = []
+        handled: dict[tuple[str, int], int] = {}
+        too_many = None
+        for msg in messages:
+            if msg.error():
+                self._client_error(msg.error())
+                continue
+            item = self._decode(msg)
+            if item is not None and item.envelope.type in self.spec.event_types:
+                items.append(item)
+            handled[(msg.topic(), msg.partition())] = msg.offset() + 1
+            if self.consecutive_bad >= settings.KAFKA_MAX_CONSECUTIVE_BAD:
+                too_many = TooManyBadMessages(
+                    f"consumer {self.spec.name}: {self.consecutive_bad} bad messages in a row on {msg.topic()}; stopping"
+                )
+                break
+        try:
+            self._apply(items)
+        except BaseException:
+            # Nothing of the batch from its first event on is committed: it is read again.
+            for item in reversed(items):
+                handled[(item.msg.topic(), item.msg.partition())] = item.msg.offset()
+            raise
         finally:
-            # Whatever happened, what was handled is committed: DLQ first, then offsets.
+            # DLQ first, then offsets, so offsets pass a bad message only once the DLQ holds it.
             if handled:
                 self._flush_dead_letters()
                 self._consumer.commit(
                     offsets=[TopicPartition(t, p, o) for (t, p), o in handled.items()], asynchronous=False
                 )
             close_old_connections()
+        if too_many:
+            raise too_many
 
     def _client_error(self, err: KafkaError) -> None:
         if err.fatal():
             raise KafkaException(err)
         log.warning("consumer %s: %s", self.spec.name, err.str())
 
-    def _handle(self, msg: Message) -> None:
+    def _decode(self, msg: Message) -> Item | None:
         try:
             envelope, event = decode(msg.value())
             if (msg.key() or b"").decode(errors="replace") != envelope.key:
                 # A wrong key puts the event on the wrong partition, out of order.
                 raise InvalidEvent(f"message key {msg.key()!r} is not the envelope's key {envelope.key!r}")
-            handler = self.handlers.get(envelope.type)
-            if handler is not None:
-                self._apply(msg, envelope, event, handler)
         except InvalidEvent as exc:
             self._dead_letter(msg, str(exc))
-            return
+            return None
         self.consecutive_bad = 0
+        return Item(msg, envelope, event)
 
-    def _apply(self, msg: Message, envelope: Envelope, event: Event, handler: Handler) -> None:
-        try:
-            self._apply_once(msg, envelope, event, handler)
-        except DataError as exc:  # the database refuses these values: it always will
-            raise InvalidEvent(f"the database refused the event: {exc}") from exc
+    def _apply(self, items: list[Item]) -> None:
+        """The whole batch in one transaction; if one event in it is refused,
+        the batch is rolled back and applied again one event per transaction,
+        so only the refused one goes to the DLQ."""
+        if len(items) > 1 and not self.spec.one_transaction_per_event:
+            try:
+                self._apply_in_one_transaction(items)
+                return
+            except (InvalidEvent, DataError, IntegrityError) as exc:
+                log.info("consumer %s: batch of %d refused (%s); one at a time", self.spec.name, len(items), exc)
+        for item in items:
+            try:
+                self._apply_in_one_transaction([item])
+            except InvalidEvent as exc:
+                self._dead_letter(item.msg, str(exc))
+            except DataError as exc:  # the database refuses these values: it always will
+                self._dead_letter(item.msg, f"the database refused the event: {exc}")
 
-    def _apply_once(self, msg: Message, envelope: Envelope, event: Event, handler: Handler) -> None:
-        with transaction.atomic():
-            if record_once(self.spec.name, envelope, msg):
-                handler(event, envelope)
-                self.applied += 1
+    def _apply_in_one_transaction(self, items: list[Item]) -> None:
+        with transaction.atomic(), push.collected(self.spec.name):
+            fresh = record_new(self.spec.name, items)
+            if fresh:
+                self.apply_items([(item.event, item.envelope) for item in fresh])
+        self.applied += len(fresh)
 
     def _dlq_report(self, err: KafkaError | None, _msg: Message) -> None:
         if err is not None:

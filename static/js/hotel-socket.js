@@ -55,6 +55,8 @@ async function answer(requestId, verb) {
 // The popup: "A wants to be friends", with Accept / Decline.
 window.addEventListener("hotel:friend.requested", (e) => {
   const { request } = e.detail;
+  // After a consumer restart a push can come twice: one popup per request.
+  if (document.querySelector(`.friend-request[data-request-id="${request.id}"]`)) return;
   const el = toast(`${request.from.name} wants to be friends`, "info", { sticky: true });
   el.classList.add("friend-request");
   el.dataset.requestId = request.id;

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("name", nargs="?", help="a registered consumer; see --list")
         parser.add_argument("--all", dest="run_all", action="store_true", help="run every registered consumer (local play)")
         parser.add_argument("--list", dest="list_only", action="store_true", help="list the registered consumers")
-        parser.add_argument("--batch-size", type=int, default=200)
+        parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args, name, run_all, list_only, batch_size, **options):
         if list_only:
