@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Upper
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #a1b2c3.")
 
@@ -14,6 +15,10 @@ class User(AbstractUser):
     motto = models.CharField(max_length=100, blank=True)
     credits = models.PositiveIntegerField(default=100)
     last_seen = models.DateTimeField(null=True, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        # Players are found by name whatever the case (friend requests, search).
+        indexes = [models.Index(Upper("username"), name="user_username_upper")]
 
     @property
     def figure(self) -> dict[str, str]:
