@@ -9,11 +9,12 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from friends import presence as friends_presence
 from habbo import presence
 from habbo.bus.push import user_group
+from habbo.sockets import WithoutDbHopPerMessage
 
 CLOSE_NOT_LOGGED_IN = 4401
 
 
-class HotelConsumer(AsyncJsonWebsocketConsumer):
+class HotelConsumer(WithoutDbHopPerMessage, AsyncJsonWebsocketConsumer):
     async def connect(self):
         # Accept first: a close code and reason can only be sent on an open socket.
         await self.accept()

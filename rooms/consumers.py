@@ -12,13 +12,13 @@ import time
 import uuid
 
 from autobahn.exception import Disconnected
-from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from pydantic import ValidationError
 
 from chat.services import ChatRefused, chat_send
 from habbo.bus.producer import EventBusUnavailable
+from habbo.sockets import WithoutDbHopPerMessage
 from rooms import presence
 from rooms.presence import room_event
 from rooms.live import Avatar, LiveRoom, now_ms
@@ -40,18 +40,8 @@ RATE_PER_S = 10  # messages a socket may send per second, in a burst of RATE_BUR
 RATE_BURST = 20
 
 
-class RoomConsumer(AsyncWebsocketConsumer):
+class RoomConsumer(WithoutDbHopPerMessage, AsyncWebsocketConsumer):
     joined = False
-
-    async def dispatch(self, message):
-        # Channels closes old DB connections (a thread hop) before every
-        # message. Here only database_sync_to_async touches the DB, and it
-        # does that itself; skipping the hop cut the CPU per message by ~40%
-        # (bench/README.md).
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"no handler for message type {message['type']}")
-        await handler(message)
 
     async def connect(self):
         await self.accept()
