@@ -112,14 +112,17 @@ class ConsumerLoop:
     def run(self) -> None:
         self._consumer = Consumer(consumer_config(self.spec))
         self._consumer.subscribe(
-            [self.spec.topic.full_name], on_assign=self._assigned, on_revoke=lambda *_: push.wait_for_sends()
+            [self.spec.topic.full_name], on_assign=self._assigned, on_revoke=lambda *_: push.forget_sent()
         )
         log.info("consumer %s reading %s as group %s", self.spec.name, self.spec.topic.full_name, self.spec.group)
         try:
             while not self.stop.is_set():
-                self._run_batch(self._next_batch())
+                if batch := self._next_batch():
+                    self._run_batch(batch)
+                else:  # idle: tidy up the rows of pushes sent
+                    push.forget_sent()
         finally:
-            push.wait_for_sends()
+            push.forget_sent()
             self._consumer.close()
             close_old_connections()
             log.info("consumer %s stopped: %d applied, %d dead-lettered", self.spec.name, self.applied, self.dead_lettered)

@@ -13,11 +13,10 @@ such a kill, never not at all. Elsewhere (views) they are sent after commit.
 import asyncio
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from channels.layers import get_channel_layer
-from django.db import close_old_connections, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from habbo.models import PendingPush
@@ -27,7 +26,6 @@ log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _loop: asyncio.AbstractEventLoop | None = None
 _batch = threading.local()
-_sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="push-sender")
 PUSH_TIMEOUT_S = 5
 
 
@@ -47,13 +45,13 @@ def group_send(group: str, message: dict) -> None:
 
 def group_send_all(pushes: list) -> None:
     """Send in order, in one trip to the push thread, waiting once."""
+    asyncio.run_coroutine_threadsafe(_send_all(pushes), _event_loop()).result(PUSH_TIMEOUT_S)
+
+
+async def _send_all(pushes: list) -> None:
     layer = get_channel_layer()
-
-    async def send_all():
-        for group, message in pushes:
-            await layer.group_send(group, message)
-
-    asyncio.run_coroutine_threadsafe(send_all(), _event_loop()).result(PUSH_TIMEOUT_S)
+    for group, message in pushes:
+        await layer.group_send(group, message)
 
 
 def push_on_commit(group: str, message: dict) -> None:
@@ -72,12 +70,17 @@ def push_on_commit(group: str, message: dict) -> None:
 @contextmanager
 def collected(consumer: str):
     """Gather the pushes made inside (a consumer's batch transaction) into one
-    PendingPush row, sent and deleted after the commit."""
+    PendingPush row, sent after the commit. The rows of batches sent before
+    are deleted in this same transaction."""
+    sent = _sent_rows(wait=False)
     _batch.pushes = pushes = []
     try:
         yield
     finally:
         _batch.pushes = None
+    if sent:
+        _forget(sent)
+        transaction.on_commit(lambda: _batch.sent.difference_update(sent))
     if pushes:
         row = PendingPush.objects.create(consumer=consumer, pushes=pushes)
         transaction.on_commit(lambda: _send_in_background(row), robust=True)
@@ -86,32 +89,50 @@ def collected(consumer: str):
 def _send_in_background(row: PendingPush) -> None:
     """Send while the consumer applies its next batch; one batch in flight at
     most, so pushes keep their order and never pile up."""
-    wait_for_sends()
-    _batch.in_flight = _sender.submit(_send_and_forget, [row])
+    _sent_rows()
+    _batch.in_flight = (asyncio.run_coroutine_threadsafe(_send_all(row.pushes), _event_loop()), row.pk)
 
 
-def wait_for_sends() -> None:
-    """Wait until this thread's pushes in flight are sent (or failed: logged)."""
-    in_flight, _batch.in_flight = getattr(_batch, "in_flight", None), None
-    if in_flight is not None:
+def _sent_rows(*, wait: bool = True) -> set[int]:
+    """The ids of the rows whose pushes were sent, not yet deleted; waits for
+    this thread's pushes in flight unless `wait` is false. A row whose send
+    failed stays stored, to be sent later."""
+    sent = _batch.__dict__.setdefault("sent", set())
+    in_flight = getattr(_batch, "in_flight", None)
+    if in_flight is not None and (wait or in_flight[0].done()):
+        _batch.in_flight = None
+        future, row_id = in_flight
         try:
-            in_flight.result()
-        except Exception:  # the row stays stored and is sent again later
-            log.exception("pushes not sent")
+            future.result(PUSH_TIMEOUT_S)
+            sent.add(row_id)
+        except Exception:
+            log.exception("pushes not sent; they stay stored")
+    return set(sent)
+
+
+def forget_sent() -> None:
+    """Wait for the pushes in flight and delete the rows sent (stopping, or
+    handing partitions over)."""
+    if sent := _sent_rows():
+        try:
+            _forget(sent)
+        except DatabaseError:  # they are sent again later: a push may come twice, never not at all
+            log.exception("could not delete the rows of pushes sent")
+            return
+        _batch.sent.difference_update(sent)
 
 
 def send_left_over(consumer: str) -> int:
     """Send what a killed `consumer` stored but never sent; returns how many rows."""
     rows = list(PendingPush.objects.filter(consumer=consumer, created_at__lt=timezone.now()).order_by("pk"))
-    _send_and_forget(rows)
+    if rows:
+        group_send_all([push for row in rows for push in row.pushes])
+        _forget({row.pk for row in rows})
     return len(rows)
 
 
-def _send_and_forget(rows: list[PendingPush]) -> None:
-    if rows:
-        group_send_all([push for row in rows for push in row.pushes])
-        close_old_connections()
-        PendingPush.objects.filter(pk__in=[row.pk for row in rows]).delete()
+def _forget(row_ids: set[int]) -> None:
+    PendingPush.objects.filter(pk__in=row_ids).delete()
 
 
 def user_group(user_id: int) -> str:
