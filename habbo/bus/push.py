@@ -13,9 +13,11 @@ such a kill, never not at all. Elsewhere (views) they are sent after commit.
 import asyncio
 import logging
 import threading
+from collections import defaultdict
 from contextlib import contextmanager
 
 from channels.layers import get_channel_layer
+from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -49,9 +51,29 @@ def group_send_all(pushes: list) -> None:
 
 
 async def _send_all(pushes: list) -> None:
+    """group_send for each push, but pipelined: channels-redis's pub/sub layer
+    sends one PUBLISH and waits for its answer at a time, which was a third
+    of the friends consumer's CPU. This publishes exactly what its group_send
+    would (same channel name, same serializer, same shard) in one round trip
+    per shard. Pinned to channels-redis 4.3 (requirements.txt); any other
+    layer gets plain group_send."""
     layer = get_channel_layer()
+    if not isinstance(layer, RedisPubSubChannelLayer):
+        for group, message in pushes:
+            await layer.group_send(group, message)
+        return
+    loop_layer = layer._get_layer()
+    by_shard = defaultdict(list)
     for group, message in pushes:
-        await layer.group_send(group, message)
+        channel = loop_layer._get_group_channel_name(group)
+        by_shard[loop_layer._get_shard(channel)].append((channel, layer.serialize(message)))
+    for shard, messages in by_shard.items():
+        async with shard._lock:
+            shard._ensure_redis()
+            async with shard._redis.pipeline(transaction=False) as pipe:
+                for channel, payload in messages:
+                    pipe.publish(channel, payload)
+                await pipe.execute()
 
 
 def push_on_commit(group: str, message: dict) -> None:
