@@ -20,6 +20,7 @@ from chat.services import ChatRefused, chat_send
 from habbo.bus.producer import EventBusUnavailable
 from habbo.sockets import WithoutDbHopPerMessage
 from rooms import presence
+from rooms.fanout import broadcast, fanout
 from rooms.presence import room_event
 from rooms.live import Avatar, LiveRoom, now_ms
 from rooms.movement import plan_walk
@@ -42,6 +43,8 @@ RATE_BURST = 20
 
 class RoomConsumer(WithoutDbHopPerMessage, AsyncWebsocketConsumer):
     joined = False
+    # Room frames that arrive before the snapshot is sent wait here, in order.
+    held_frames: list[str] | None = None
 
     async def connect(self):
         await self.accept()
@@ -53,23 +56,24 @@ class RoomConsumer(WithoutDbHopPerMessage, AsyncWebsocketConsumer):
         if self.room is None:
             return await self.close(CLOSE_NO_ROOM, "no such room")
         self.live = LiveRoom(self.room.id)
-        self.group = presence.room_group(self.room.id)
         self.conn = uuid.uuid4().hex
         self.tokens, self.tokens_at = RATE_BURST, time.monotonic()
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.held_frames = []
+        await fanout().join(self.room.id, self)
         try:
             self.avatar: Avatar = await presence.enter(self.room, self.user, conn=self.conn, channel=self.channel_name)
         except presence.RoomFull:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await fanout().leave(self.room.id, self)
             return await self.close(CLOSE_FULL, "the room is full")
         except EventBusUnavailable:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await fanout().leave(self.room.id, self)
             return await self.close(CLOSE_UNAVAILABLE, "the hotel cannot let you in right now; try again")
         self.joined = True
         await self.send_json(await presence.snapshot(self.room, self.user.pk))
-        await self.channel_layer.group_send(
-            self.group, room_event({"type": "user_entered", "user": self.avatar.public()})
-        )
+        held, self.held_frames = self.held_frames, None
+        for frame in held:
+            await self.send(text_data=frame)
+        await broadcast(self.room.id, {"type": "user_entered", "user": self.avatar.public()})
         self.heartbeat = asyncio.create_task(self._heartbeat())
 
     async def disconnect(self, code):
@@ -77,7 +81,7 @@ class RoomConsumer(WithoutDbHopPerMessage, AsyncWebsocketConsumer):
             return
         self.joined = False
         self.heartbeat.cancel()
-        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await fanout().leave(self.room.id, self)
         await presence.leave(self.room, self.avatar)
 
     async def _heartbeat(self):
@@ -139,7 +143,7 @@ class RoomConsumer(WithoutDbHopPerMessage, AsyncWebsocketConsumer):
             self.avatar = moved
             walk = {"type": "walk", "user": self.user.pk, "path": [list(t) for t in moved.path],
                     "started_at": moved.started_at}
-            await self.channel_layer.group_send(self.group, room_event(walk))
+            await broadcast(self.room.id, walk)
 
     async def _still_here(self) -> bool:
         """False (and the socket closes) if this socket no longer owns its avatar."""
@@ -152,18 +156,14 @@ class RoomConsumer(WithoutDbHopPerMessage, AsyncWebsocketConsumer):
     async def _wave(self, message: Wave):
         if not await self._still_here():
             return
-        await self.channel_layer.group_send(
-            self.group, room_event({"type": "wave", "user": self.user.pk})
-        )
+        await broadcast(self.room.id, {"type": "wave", "user": self.user.pk})
 
     async def _chat(self, message: Say | Shout):
         if not await self._still_here():
             return
         envelope = await self._send_line(kind=message.type, text=message.text)
         if envelope:
-            await self.channel_layer.group_send(
-                self.group, room_event(self._line(envelope, message.type, message.text))
-            )
+            await broadcast(self.room.id, self._line(envelope, message.type, message.text))
 
     async def _whisper(self, message: Whisper):
         if not await self._still_here():
@@ -208,9 +208,16 @@ class RoomConsumer(WithoutDbHopPerMessage, AsyncWebsocketConsumer):
         except Disconnected:
             pass  # the client went away while a broadcast was on its way; disconnect() follows
 
-    # -- channel layer → client ----------------------------------------------
+    # -- room broadcasts (rooms.fanout) and channel layer → client -------------
+
+    async def send_frame(self, text: str) -> None:
+        if self.held_frames is not None:
+            self.held_frames.append(text)
+        else:
+            await self.send(text_data=text)
 
     async def room_event(self, event):
+        """A message for this socket alone (a whisper)."""
         await self.send(text_data=event["text"])
 
     async def room_replaced(self, event):
@@ -218,7 +225,7 @@ class RoomConsumer(WithoutDbHopPerMessage, AsyncWebsocketConsumer):
         if self.joined:
             self.joined = False
             self.heartbeat.cancel()
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await fanout().leave(self.room.id, self)
             # In the same room the new socket owns the avatar now, and this changes nothing.
             await presence.leave(self.room, self.avatar)
         await self.close(CLOSE_REPLACED, "logged in elsewhere")

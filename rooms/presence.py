@@ -17,6 +17,7 @@ from habbo.bus import outbox
 from habbo.bus.producer import EventBusUnavailable, apublish
 from habbo.models import User
 from rooms.events import UserEntered, UserLeft
+from rooms.fanout import broadcast
 from rooms.floorplan import FloorPlan
 from rooms.live import FULL, JOINED, Avatar, LiveRoom, claim_user, now_ms, release_user
 from rooms.models import Room, RoomItem
@@ -27,17 +28,13 @@ class RoomFull(Exception):
     pass
 
 
-def room_group(room_id) -> str:
-    return f"room.{room_id}"
-
-
 def room_event(payload: dict) -> dict:
-    """A channel-layer message for room sockets, JSON-encoded once for all receivers."""
+    """A channel-layer message for one room socket (a whisper)."""
     return {"type": "room.event", "text": json.dumps(payload)}
 
 
 async def announce_left(room_id, user_id: int) -> None:
-    await get_channel_layer().group_send(room_group(room_id), room_event({"type": "user_left", "user": user_id}))
+    await broadcast(room_id, {"type": "user_left", "user": user_id})
 
 
 @dataclass(frozen=True)
