@@ -5,9 +5,12 @@ process carries the channel layer, so its Redis connections are reused.
 
 Inside a consumer's batch (`collected`), pushes are gathered and stored in
 the batch's transaction as one PendingPush row, sent after the commit (while
-the next batch is applied), then deleted: a consumer killed in between loses
-none, the next reader of its partitions sends them (`send_left_over`). So a push may arrive twice after
-such a kill, never not at all. Elsewhere (views) they are sent after commit.
+the next batch is applied), and the row is deleted once they are sent (in the
+next batch's transaction, or when the consumer idles, stops or hands its
+partitions over). A consumer killed in between loses none: the next one given
+partitions sends the rows left (`send_left_over`). So a push may arrive twice
+after such a kill, never not at all. Elsewhere (views) pushes are sent after
+the commit.
 """
 
 import asyncio
