@@ -75,7 +75,8 @@ def record_new(consumer: str, items: list[Item]) -> list[Item]:
     """Record that `consumer` applies these events; returns those it had not
     applied before, in order. One INSERT … ON CONFLICT DO NOTHING: no read
     first, no race."""
-    first = list({item.envelope.id: item for item in reversed(items)}.values())[::-1]
+    seen: set = set()
+    first = [item for item in items if not (item.envelope.id in seen or seen.add(item.envelope.id))]
     now = timezone.now()
     params, keys = [], []
     for item in first:

@@ -1,0 +1,40 @@
+"""What a batch is made of before it is applied: each event once, in the
+order its first copy came."""
+
+import uuid
+from dataclasses import dataclass
+
+import pytest
+
+from habbo.bus.consumer import Item, record_new
+from habbo.models import ProcessedEvent
+from rooms.events import UserEntered, UserLeft
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Delivered:
+    """What record_new reads of a Kafka message."""
+
+    offset_: int
+
+    def topic(self):
+        return "hotel.room-events"
+
+    def partition(self):
+        return 0
+
+    def offset(self):
+        return self.offset_
+
+
+def test_a_repeated_event_keeps_the_place_of_its_first_copy():
+    room, visit = uuid.uuid4(), uuid.uuid4()
+    entered = UserEntered(room_id=room, user_id=1, visit_id=visit).envelope(actor=1)
+    left = UserLeft(room_id=room, user_id=1, visit_id=visit).envelope(actor=1)
+    # A publish retried after later events: entered, left, entered again.
+    items = [Item(Delivered(i), envelope, None) for i, envelope in enumerate([entered, left, entered])]
+    assert [item.envelope.type for item in record_new("room-stats", items)] == ["room.user_entered", "room.user_left"]
+    assert record_new("room-stats", items) == []
+    assert ProcessedEvent.objects.filter(consumer="room-stats").count() == 2
