@@ -65,7 +65,11 @@ class FriendBook:
         ids = {i for e in events for i in (e.sender_id, e.recipient_id)}
         pairs = {pair(e.sender_id, e.recipient_id) for e in events}
         request_ids = {e.request_id for e in events if isinstance(e, FriendAccepted | FriendDeclined)}
-        self.users = {u.pk: u for u in User.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+        # NO KEY: rows that merely reference these players (chat lines, messages,
+        # visits, written by other consumers) must not wait for it, nor deadlock.
+        self.users = {
+            u.pk: u for u in User.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
+        }
         self.friendships = {
             (f.user_low_id, f.user_high_id) for f in _for_pairs(Friendship, "user_low", "user_high", pairs)
         }
@@ -200,12 +204,13 @@ class FriendBook:
         self._decide(request, FriendRequest.Status.ACCEPTED)
         sender, recipient = request.sender_id, request.recipient_id
         key = pair(sender, recipient)
-        self.friendships.add(key)
-        if key in self._unfriended:
-            self._unfriended.discard(key)
-        else:
-            self._befriended.add(key)
-        self.friend_count.update([sender, recipient])
+        if key not in self.friendships:  # (a request left pending by older data may meet one)
+            self.friendships.add(key)
+            if key in self._unfriended:
+                self._unfriended.discard(key)
+            else:
+                self._befriended.add(key)
+            self.friend_count.update([sender, recipient])
 
         def friend(user_id: int) -> Callable[[], dict]:
             return lambda: {"friend": card(self.users[user_id]) | statuses_of([user_id])[user_id]}
