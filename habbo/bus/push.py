@@ -113,25 +113,29 @@ def collected(consumer: str):
 
 def _send_in_background(row: PendingPush) -> None:
     """Send while the consumer applies its next batch; one batch in flight at
-    most, so pushes keep their order and never pile up."""
+    most, so pushes keep their order and never pile up. Rows whose send
+    failed go first, so a later push never overtakes them."""
     _sent_rows()
-    _batch.in_flight = (asyncio.run_coroutine_threadsafe(_send_all(row.pushes), _event_loop()), row.pk)
+    rows, _batch.unsent = [*getattr(_batch, "unsent", []), row], []
+    future = asyncio.run_coroutine_threadsafe(_send_all([p for r in rows for p in r.pushes]), _event_loop())
+    _batch.in_flight = (future, rows)
 
 
 def _sent_rows(*, wait: bool = True) -> set[int]:
     """The ids of the rows whose pushes were sent, not yet deleted; waits for
-    this thread's pushes in flight unless `wait` is false. A row whose send
-    failed stays stored, to be sent later."""
+    this thread's pushes in flight unless `wait` is false. Rows whose send
+    failed stay stored and are tried again with the next batch's."""
     sent = _batch.__dict__.setdefault("sent", set())
     in_flight = getattr(_batch, "in_flight", None)
     if in_flight is not None and (wait or in_flight[0].done()):
         _batch.in_flight = None
-        future, row_id = in_flight
+        future, rows = in_flight
         try:
             future.result(PUSH_TIMEOUT_S)
-            sent.add(row_id)
+            sent.update(r.pk for r in rows)
         except Exception:
-            log.exception("pushes not sent; they stay stored")
+            log.exception("pushes not sent; they stay stored and are tried again")
+            _batch.unsent = rows
     return set(sent)
 
 
