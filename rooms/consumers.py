@@ -68,13 +68,21 @@ class RoomConsumer(WithoutDbHopPerMessage, AsyncWebsocketConsumer):
         except EventBusUnavailable:
             await fanout().leave(self.room.id, self)
             return await self.close(CLOSE_UNAVAILABLE, "the hotel cannot let you in right now; try again")
+        except BaseException:
+            await fanout().leave(self.room.id, self)
+            raise
         self.joined = True
-        await self.send_json(await presence.snapshot(self.room, self.user.pk))
-        held, self.held_frames = self.held_frames, None
-        for frame in held:
-            await self.send(text_data=frame)
-        await broadcast(self.room.id, {"type": "user_entered", "user": self.avatar.public()})
         self.heartbeat = asyncio.create_task(self._heartbeat())
+        try:
+            await self.send_json(await presence.snapshot(self.room, self.user.pk))
+            held, self.held_frames = self.held_frames, None
+            for frame in held:
+                await self.send(text_data=frame)
+            await broadcast(self.room.id, {"type": "user_entered", "user": self.avatar.public()})
+        except BaseException:
+            # A failed connect gets no disconnect: leave the room (and its frames) here.
+            await self.disconnect(None)
+            raise
 
     async def disconnect(self, code):
         if not self.joined:
