@@ -140,8 +140,8 @@ def _sent_rows(*, wait: bool = True) -> set[int]:
 
 
 def forget_sent() -> None:
-    """Wait for the pushes in flight and delete the rows sent (stopping, or
-    handing partitions over)."""
+    """Wait for the pushes in flight and delete the rows sent (idle,
+    stopping, or handing partitions over)."""
     if sent := _sent_rows():
         try:
             _forget(sent)
