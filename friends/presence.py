@@ -8,7 +8,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from friends.selectors import friend_ids
-from habbo.bus.push import user_group
+from habbo.bus.push import user_group, user_notice
 from habbo.presence import online_query
 from habbo.redis import sync_redis
 from rooms.models import Room
@@ -47,7 +47,7 @@ def _status_and_friends(user_id: int) -> tuple[dict, list[int]]:
 async def announce(user_id: int) -> None:
     """Tell every friend where this player is now."""
     status, friends = await _status_and_friends(user_id)
-    message = {"type": "user.notify", "kind": "friend.presence", "data": {"friend": {"id": user_id, **status}}}
+    message = user_notice("friend.presence", {"friend": {"id": user_id, **status}})
     layer = get_channel_layer()
     for friend in friends:
         await layer.group_send(user_group(friend), message)

@@ -24,7 +24,7 @@ from friends.events import FriendAccepted, FriendDeclined, FriendRemoved, Friend
 from friends.models import FriendRequest, Friendship
 from friends.presence import statuses_of
 from habbo.bus.events import Envelope, Event, InvalidEvent
-from habbo.bus.push import push_on_commit, user_group
+from habbo.bus.push import notify_on_commit
 from habbo.models import User
 
 FRIEND_LIMIT = 300
@@ -164,11 +164,11 @@ class FriendBook:
             for low, high in self._unfriended:
                 gone |= Q(user_low=low, user_high=high)
             Friendship.objects.filter(gone).delete()
-        Friendship.objects.bulk_create([Friendship(user_low_id=low, user_high_id=high) for low, high in self._befriended])
+        Friendship.objects.bulk_create(
+            [Friendship(user_low_id=low, user_high_id=high) for low, high in self._befriended]
+        )
         for user_id, kind, data in self._notices:
-            push_on_commit(
-                user_group(user_id), {"type": "user.notify", "kind": kind, "data": data() if callable(data) else data}
-            )
+            notify_on_commit(user_id, kind, data() if callable(data) else data)
 
     # -- helpers ---------------------------------------------------------------
 

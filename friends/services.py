@@ -12,10 +12,10 @@ from pydantic import ValidationError
 
 from friends.events import MESSAGE_MAX, FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested, MessageSent
 from friends.models import FriendRequest, Friendship, OfflineNotice, PrivateMessage
-from friends.rules import check_actor
+from friends.rules import check_actor, pair
 from habbo.bus.events import InvalidEvent
 from habbo.bus.producer import publish
-from habbo.bus.push import push_on_commit, user_group
+from habbo.bus.push import notify_on_commit
 from habbo.models import User
 from habbo.presence import is_online
 
@@ -30,15 +30,8 @@ class FriendActionRefused(Exception):
 
 
 def are_friends(a: int, b: int) -> bool:
-    return Friendship.objects.filter(user_low=min(a, b), user_high=max(a, b)).exists()
-
-
-def _notify(user_id: int, kind: str, **data) -> None:
-    push_on_commit(user_group(user_id), {"type": "user.notify", "kind": kind, "data": data})
-
-
-def _refuse(user_id: int, message: str) -> None:
-    _notify(user_id, "friend.refused", message=message)
+    low, high = pair(a, b)
+    return Friendship.objects.filter(user_low=low, user_high=high).exists()
 
 
 # -- what players ask for (publish, answer once Kafka acknowledged) -------------
@@ -131,14 +124,15 @@ def apply_message(*, event: MessageSent, message_id, sent_at, actor_id: int | No
         raise InvalidEvent("unknown player")
     sender, recipient = players[event.sender_id], players[event.recipient_id]
     if not are_friends(sender.pk, recipient.pk):
-        return _refuse(sender.pk, f"Your message to {recipient.username} was not sent: you are not friends.")
+        refusal = f"Your message to {recipient.username} was not sent: you are not friends."
+        return notify_on_commit(sender.pk, "friend.refused", {"message": refusal})
     message, created = PrivateMessage.objects.get_or_create(
         id=message_id, defaults={"sender": sender, "recipient": recipient, "text": event.text, "sent_at": sent_at}
     )
     if created:
         card = _message_card(message)
-        _notify(recipient.pk, "message.received", message=card)
-        _notify(sender.pk, "message.sent", message=card)
+        notify_on_commit(recipient.pk, "message.received", {"message": card})
+        notify_on_commit(sender.pk, "message.sent", {"message": card})
 
 
 def conversation_read(*, user: User, friend_id: int) -> list[PrivateMessage]:

@@ -33,8 +33,8 @@ def _act(request, action, done: str):
         action()
     except FriendActionRefused as exc:
         messages.error(request, str(exc))
-        return redirect("friends")
-    messages.success(request, done)
+    else:
+        messages.success(request, done)
     return redirect("friends")
 
 

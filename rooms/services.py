@@ -9,7 +9,7 @@ from django.db.models.functions import Greatest
 
 from habbo.bus.events import InvalidEvent
 from habbo.bus.producer import publish
-from habbo.bus.push import push_on_commit, user_group
+from habbo.bus.push import notify_on_commit
 from habbo.models import User
 from rooms.events import RoomCreated
 from rooms.layouts import LAYOUTS
@@ -70,14 +70,8 @@ def room_create(*, event: RoomCreated, actor_id: int | None) -> Room:
         door_y=event.door_y,
         is_public=event.is_public,
     )
-    push_on_commit(
-        user_group(event.owner_id),
-        {
-            "type": "user.notify",
-            "kind": "room.created",
-            "data": {"room": {"id": str(room.id), "name": room.name, "url": room.get_absolute_url()}},
-        },
-    )
+    card = {"id": str(room.id), "name": room.name, "url": room.get_absolute_url()}
+    notify_on_commit(event.owner_id, "room.created", {"room": card})
     return room
 
 

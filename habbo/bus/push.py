@@ -166,3 +166,13 @@ def _forget(row_ids: set[int]) -> None:
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
+
+
+def user_notice(kind: str, data: dict) -> dict:
+    """The message the hotel socket (habbo.consumers) forwards as {"type": kind, **data}."""
+    return {"type": "user.notify", "kind": kind, "data": data}
+
+
+def notify_on_commit(user_id: int, kind: str, data: dict) -> None:
+    """Tell a player's open pages, once the current transaction has committed."""
+    push_on_commit(user_group(user_id), user_notice(kind, data))
