@@ -35,7 +35,9 @@ def producer_config(client_id: str) -> dict:
         "enable.idempotence": True,
         "acks": "all",
         "message.timeout.ms": settings.KAFKA_PUBLISH_TIMEOUT_MS,
-        "linger.ms": 2,
+        # Every publisher waits for its ack: lingering to fill a batch only adds
+        # latency (librdkafka still batches what queues while a request is out).
+        "linger.ms": 0,
         "logger": logging.getLogger("habbo.bus.librdkafka"),
     }
 
