@@ -4,7 +4,7 @@ applies the events with friends.rules; the messenger and the notifications
 consumers apply theirs here."""
 
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -38,16 +38,37 @@ def are_friends(a: int, b: int) -> bool:
 
 
 def friend_request_send(*, sender: User, username: str) -> None:
-    recipient = User.objects.filter(username__iexact=username.strip()).first()
-    if recipient is None:
+    recipient_id, recipient_name, friends, waiting = _request_target(sender.pk, username.strip())
+    if recipient_id is None:
         raise FriendActionRefused(f"There is no player called {username!r}.")
-    if recipient.pk == sender.pk:
+    if recipient_id == sender.pk:
         raise FriendActionRefused("You cannot send a friend request to yourself.")
-    if are_friends(sender.pk, recipient.pk):
-        raise FriendActionRefused(f"You and {recipient.username} are already friends.")
-    if FriendRequest.objects.filter(sender=sender, recipient=recipient, status=PENDING).exists():
-        raise FriendActionRefused(f"Your request to {recipient.username} is still waiting.")
-    publish(FriendRequested(sender_id=sender.pk, recipient_id=recipient.pk), actor=sender.pk)
+    if friends:
+        raise FriendActionRefused(f"You and {recipient_name} are already friends.")
+    if waiting:
+        raise FriendActionRefused(f"Your request to {recipient_name} is still waiting.")
+    publish(FriendRequested(sender_id=sender.pk, recipient_id=recipient_id), actor=sender.pk)
+
+
+def _request_target(sender_id: int, name: str) -> tuple[int | None, str, bool, bool]:
+    """The player called `name` (any case), whether they and the sender are
+    friends, and whether the sender's request to them is pending: one query
+    (UPPER(username) is the indexed expression). Built with the ORM these were
+    three queries and most of a request's CPU."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT u.id, u.username,
+                EXISTS (SELECT 1 FROM {quote(Friendship._meta.db_table)} f
+                        WHERE (f.user_low_id = %s AND f.user_high_id = u.id)
+                           OR (f.user_low_id = u.id AND f.user_high_id = %s)),
+                EXISTS (SELECT 1 FROM {quote(FriendRequest._meta.db_table)} r
+                        WHERE r.sender_id = %s AND r.recipient_id = u.id AND r.status = %s)
+            FROM {quote(User._meta.db_table)} u WHERE UPPER(u.username) = UPPER(%s) ORDER BY u.id LIMIT 1""",
+            [sender_id, sender_id, sender_id, PENDING, name],
+        )
+        row = cursor.fetchone()
+    return tuple(row) if row else (None, "", False, False)
 
 
 def friend_request_answer(*, user: User, request_id: int, accept: bool) -> None:
