@@ -1,6 +1,6 @@
 """The friend rules, applied by the friends consumer to a batch of events.
 
-A FriendBook loads, in a handful of queries whatever the batch size, what the
+A FriendBook loads, in four queries whatever the batch size, what the
 rules need about every player the batch names: the players (locked, so two
 consumer processes never both pass the friend limit), their friendships,
 friend counts and requests. The events then change the book in memory, in
@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from friends.events import FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested
@@ -45,44 +45,62 @@ def check_actor(actor_id: int | None, acting: int) -> None:
         raise InvalidEvent(f"user {actor_id} cannot act for user {acting}")
 
 
-def _for_pairs(model, first: str, second: str, pairs: set[Pair]):
-    """The rows whose (first, second) is one of `pairs`: exactly those, in one
-    query. A row-value IN is not in the ORM, and the ORM's alternatives (an
-    OR per pair, or first IN … AND second IN …) cost far more for a batch."""
-    if not pairs:
-        return []
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in (first, second))
-    values = ", ".join(["(%s, %s)"] * len(pairs))
-    return model.objects.raw(
-        f"SELECT * FROM {quote(model._meta.db_table)} WHERE ({columns}) IN (VALUES {values})",
-        [v for p in pairs for v in p],
-    )
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _marks(count: int, row: str = "%s") -> str:
+    return ", ".join([row] * count)
 
 
 class FriendBook:
+    # The reads are plain SQL on one cursor: for the small batches a live
+    # hotel makes, building the same queries with the ORM cost more CPU than
+    # everything else the consumer does (bench/README.md). A row-value IN
+    # selects exactly the batch's pairs; the ORM has no such lookup.
+    _USER_FIELDS = ["id", "username", "figure_skin", "figure_shirt", "figure_legs"]
+    _REQUEST_FIELDS = ["id", "sender_id", "recipient_id", "status"]
+
     def __init__(self, events: list[Event]):
-        ids = {i for e in events for i in (e.sender_id, e.recipient_id)}
+        ids = sorted({i for e in events for i in (e.sender_id, e.recipient_id)})
         pairs = {pair(e.sender_id, e.recipient_id) for e in events}
-        request_ids = {e.request_id for e in events if isinstance(e, FriendAccepted | FriendDeclined)}
+        both_ways = pairs | {(b, a) for a, b in pairs}
+        request_ids = sorted({e.request_id for e in events if isinstance(e, FriendAccepted | FriendDeclined)})
+        friendship, request = _table(Friendship), _table(FriendRequest)
         # NO KEY: rows that merely reference these players (chat lines, messages,
         # visits, written by other consumers) must not wait for it, nor deadlock.
-        self.users = {
-            u.pk: u for u in User.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
-        }
-        self.friendships = {
-            (f.user_low_id, f.user_high_id) for f in _for_pairs(Friendship, "user_low", "user_high", pairs)
-        }
-        self.friend_count = Counter()
-        for side in ("user_low", "user_high"):
-            counts = Friendship.objects.filter(**{f"{side}__in": ids}).values(side).annotate(n=Count("pk"))
-            self.friend_count.update({row[side]: row["n"] for row in counts})
-        both_ways = pairs | {(b, a) for a, b in pairs}
-        pending = [r for r in _for_pairs(FriendRequest, "sender", "recipient", both_ways) if r.status == PENDING]
-        self.pending = {(r.sender_id, r.recipient_id): r for r in pending}
-        self.requests = {r.pk: r for r in pending}
-        # One object per row, so a change made through either map is seen by both.
-        self.requests |= FriendRequest.objects.in_bulk(request_ids - self.requests.keys())
+        lock = " FOR NO KEY UPDATE" if connection.features.has_select_for_no_key_update else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(self._USER_FIELDS)} FROM {_table(User)} "
+                f"WHERE id IN ({_marks(len(ids))}) ORDER BY id{lock}",
+                ids,
+            )
+            self.users = {row[0]: User.from_db(None, self._USER_FIELDS, row) for row in cursor.fetchall()}
+            cursor.execute(
+                f"SELECT user_low_id, user_high_id FROM {friendship} "
+                f"WHERE (user_low_id, user_high_id) IN (VALUES {_marks(len(pairs), '(%s, %s)')})",
+                [v for p in pairs for v in p],
+            )
+            self.friendships: set[Pair] = set(cursor.fetchall())
+            cursor.execute(
+                f"SELECT id, COUNT(*) FROM (SELECT user_low_id AS id FROM {friendship} WHERE user_low_id IN ({_marks(len(ids))}) "
+                f"UNION ALL SELECT user_high_id FROM {friendship} WHERE user_high_id IN ({_marks(len(ids))})) AS sides "
+                "GROUP BY id",
+                ids + ids,
+            )
+            self.friend_count = Counter(dict(cursor.fetchall()))
+            answered = f" OR id IN ({_marks(len(request_ids))})" if request_ids else ""
+            cursor.execute(
+                f"SELECT {', '.join(self._REQUEST_FIELDS)} FROM {request} WHERE (status = %s AND "
+                f"(sender_id, recipient_id) IN (VALUES {_marks(len(both_ways), '(%s, %s)')})){answered}",
+                [PENDING, *(v for p in both_ways for v in p), *request_ids],
+            )
+            # One object per row, so a change made through either map is seen by both.
+            self.requests = {
+                row[0]: FriendRequest.from_db(None, self._REQUEST_FIELDS, row) for row in cursor.fetchall()
+            }
+        self.pending = {(r.sender_id, r.recipient_id): r for r in self.requests.values() if r.status == PENDING}
         self._created: list[FriendRequest] = []
         self._decided: dict[int, FriendRequest] = {}
         self._unfriended: set[Pair] = set()
