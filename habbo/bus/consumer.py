@@ -5,7 +5,10 @@
 - a batch is applied in one DB transaction that also records each event's id
   for this consumer, so a second delivery changes nothing; if one event of it
   is refused, the batch is applied again one event per transaction;
-- offsets are committed after the transaction, only up to what was handled;
+- offsets are committed after the transaction, only up to what was handled,
+  without waiting for Kafka's answer (the next batch starts at once); a
+  commit lost with a killed consumer only means events read twice, which the
+  recorded ids make harmless; stopping commits and waits;
 - a message that cannot be decoded, validated or applied goes to
   `<topic>.dlq` with headers saying where it came from and why, and the loop
   goes on; too many in a row stop the loop with TooManyBadMessages;
@@ -46,7 +49,13 @@ def consumer_config(spec: ConsumerSpec) -> dict:
         "session.timeout.ms": 6000,
         "heartbeat.interval.ms": 1500,
         "logger": logging.getLogger("habbo.bus.librdkafka"),
+        "on_commit": _commit_failed,
     }
+
+
+def _commit_failed(err: KafkaError | None, _partitions) -> None:
+    if err is not None:  # the events are read again later and change nothing then
+        log.warning("offset commit failed: %s", err.str())
 
 
 _RECORD_FIELDS = [f for f in ProcessedEvent._meta.concrete_fields if not f.primary_key]
@@ -109,11 +118,12 @@ class ConsumerLoop:
         self._consumer: Consumer | None = None
         self._dlq: Producer | None = None
         self._dlq_errors: list[KafkaError] = []
+        self._handled: dict[tuple[str, int], int] = {}
 
     def run(self) -> None:
         self._consumer = Consumer(consumer_config(self.spec))
         self._consumer.subscribe(
-            [self.spec.topic.full_name], on_assign=self._assigned, on_revoke=lambda *_: push.forget_sent()
+            [self.spec.topic.full_name], on_assign=self._assigned, on_revoke=self._revoked
         )
         log.info("consumer %s reading %s as group %s", self.spec.name, self.spec.topic.full_name, self.spec.group)
         try:
@@ -124,6 +134,7 @@ class ConsumerLoop:
                     push.forget_sent()
         finally:
             push.forget_sent()
+            self._commit_and_wait(list(self._handled))
             self._consumer.close()
             close_old_connections()
             log.info("consumer %s stopped: %d applied, %d dead-lettered", self.spec.name, self.applied, self.dead_lettered)
@@ -137,6 +148,18 @@ class ConsumerLoop:
                 log.warning("consumer %s: sent the pushes of %d batches a killed consumer left", self.spec.name, left)
         except Exception:  # they stay stored for the next assignment
             log.exception("consumer %s: could not send the pushes left over", self.spec.name)
+
+    def _revoked(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        push.forget_sent()
+        # The next owner starts exactly where this one stopped.
+        self._commit_and_wait([(tp.topic, tp.partition) for tp in partitions])
+
+    def _commit_and_wait(self, partitions: list[tuple[str, int]]) -> None:
+        offsets = {key: self._handled.pop(key) for key in partitions if key in self._handled}
+        try:
+            self._commit(offsets, wait=True)
+        except KafkaException as exc:  # read again by the next owner, and changing nothing then
+            log.warning("consumer %s: could not commit on the way out: %s", self.spec.name, exc)
 
     def _next_batch(self) -> list[Message]:
         """Wait for one message, then take whatever else is already fetched:
@@ -174,12 +197,19 @@ class ConsumerLoop:
             # DLQ first, then offsets, so offsets pass a bad message only once the DLQ holds it.
             if handled:
                 self._flush_dead_letters()
-                self._consumer.commit(
-                    offsets=[TopicPartition(t, p, o) for (t, p), o in handled.items()], asynchronous=False
-                )
+                self._commit(handled, wait=False)
             close_old_connections()
         if too_many:
             raise too_many
+
+    def _commit(self, offsets: dict[tuple[str, int], int], *, wait: bool) -> None:
+        if not offsets:
+            return
+        if not wait:
+            self._handled |= offsets
+        self._consumer.commit(
+            offsets=[TopicPartition(t, p, o) for (t, p), o in offsets.items()], asynchronous=not wait
+        )
 
     def _client_error(self, err: KafkaError) -> None:
         if err.fatal():
