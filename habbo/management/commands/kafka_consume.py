@@ -5,6 +5,7 @@ import signal
 import threading
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from habbo.bus.consumer import ConsumerLoop
 from habbo.bus.registry import CONSUMERS
@@ -31,6 +32,11 @@ class Command(BaseCommand):
         if name and name not in CONSUMERS:
             raise CommandError(f"no consumer {name!r}; registered: {', '.join(CONSUMERS)}")
 
+        # A consumer lives long: its DB connections live as long as it does and
+        # are replaced only when broken. Renewed every CONN_MAX_AGE, each new
+        # login stalled the batches behind it for a moment.
+        for alias in connections:
+            connections[alias].settings_dict["CONN_MAX_AGE"] = None
         stop = threading.Event()
         # SIGTERM/SIGINT: the loops finish their batch, commit and close.
         for sig in (signal.SIGTERM, signal.SIGINT):
