@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from rooms.floorplan import FloorPlan
 
-MIN_CAPACITY, MAX_CAPACITY, DEFAULT_CAPACITY = 10, 100, 25
+# Up to 200: event rooms hold a crowd (the 200-player benchmark is one such room).
+MIN_CAPACITY, MAX_CAPACITY, DEFAULT_CAPACITY = 10, 200, 25
 
 
 class Room(models.Model):
