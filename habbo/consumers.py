@@ -9,12 +9,12 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from friends import presence as friends_presence
 from habbo import presence
 from habbo.bus.push import user_group
-from habbo.sockets import WithoutDbHopPerMessage
+from habbo.sockets import SmallClientMessages, WithoutDbHopPerMessage
 
 CLOSE_NOT_LOGGED_IN = 4401
 
 
-class HotelConsumer(WithoutDbHopPerMessage, AsyncJsonWebsocketConsumer):
+class HotelConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncJsonWebsocketConsumer):
     async def connect(self):
         # Accept first: a close code and reason can only be sent on an open socket.
         await self.accept()

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from chat.services import ChatRefused, chat_send
 from habbo.bus.producer import EventBusUnavailable
-from habbo.sockets import WithoutDbHopPerMessage
+from habbo.sockets import SmallClientMessages, WithoutDbHopPerMessage
 from rooms import presence
 from rooms.fanout import broadcast, fanout
 from rooms.presence import room_event
@@ -34,14 +34,16 @@ CLOSE_NO_ROOM = 4404
 CLOSE_GONE = 4408
 CLOSE_REPLACED = 4409
 CLOSE_UNAVAILABLE = 4503
-CLOSE_UNSUPPORTED = 1003  # binary frames
-CLOSE_INVALID = 1007  # a text frame that is not a JSON object
+# Daphne (autobahn) lets an application close only with 1000 or 3000-4999, so
+# these are RFC 6455's 1003 and 1007 plus 3000.
+CLOSE_UNSUPPORTED = 4003  # binary frames
+CLOSE_INVALID = 4007  # a text frame that is not a JSON object
 
 RATE_PER_S = 10  # messages a socket may send per second, in a burst of RATE_BURST
 RATE_BURST = 20
 
 
-class RoomConsumer(WithoutDbHopPerMessage, AsyncWebsocketConsumer):
+class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketConsumer):
     joined = False
     # Room frames that arrive before the snapshot is sent wait here, in order.
     held_frames: list[str] | None = None

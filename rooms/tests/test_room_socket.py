@@ -174,10 +174,10 @@ async def test_invalid_messages_get_an_error_and_the_socket_stays_open(make_play
 @pytest.mark.parametrize(
     "frame, code",
     [
-        ({"text_data": "{not json"}, 1007),
-        ({"text_data": "[1, 2]"}, 1007),
-        ({"text_data": "[" * 5000}, 1007),  # nesting deep enough to blow the parser's recursion limit
-        ({"bytes_data": b"\x00\x01"}, 1003),
+        ({"text_data": "{not json"}, 4007),
+        ({"text_data": "[1, 2]"}, 4007),
+        ({"text_data": "[" * 5000}, 4007),  # nesting deep enough to blow the parser's recursion limit
+        ({"bytes_data": b"\x00\x01"}, 4003),
     ],
 )
 async def test_garbage_and_binary_frames_close_the_socket(make_player, room, clean_redis, frame, code):

@@ -5,12 +5,15 @@ and a dead process are cleaned up."""
 import asyncio
 import json
 import signal
+import uuid
 
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from conftest import session_cookie, stay_in_room
+from habbo.sockets import CLIENT_MESSAGE_MAX
+from rooms.live import Avatar, LiveRoom, now_ms
 from rooms.models import Room
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -121,5 +124,37 @@ def test_foreign_origins_and_oversized_frames_are_refused(daphne_server, room, m
             assert closed.value.rcvd is None or closed.value.rcvd.code == 1009
         async with open_socket(server, room, cookie) as ws:  # the server carries on
             assert (await next_of(ws, "snapshot"))["room"]["name"] == "Shared room"
+            await ws.send(b"\x00\x01")
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    await asyncio.wait_for(ws.recv(), 10)
+            assert closed.value.rcvd.code == 4003  # (Daphne sends no reason)
+
+    asyncio.run(scenario())
+
+
+def test_a_crowded_rooms_snapshot_may_be_bigger_than_what_a_client_may_send(daphne_server, make_player):
+    """Daphne's message limit bounds both ways; a client's messages are bounded
+    by the room socket instead, so a full room's snapshot still gets through."""
+    server = daphne_server(ROOM_PRESENCE_TIMEOUT_S="60")
+    ballroom = Room.objects.create(owner=make_player("host"), name="Ballroom", floor_plan="\n".join(["0" * 16] * 16),
+                                   door_x=0, door_y=0, capacity=200)
+    cookie = session_cookie(make_player("alice"))
+
+    async def scenario():
+        live = LiveRoom(ballroom.pk)
+        for uid in range(2_000_000, 2_000_120):
+            ghost = Avatar(uid, f"{'g' * 140}{uid}", {}, [(uid % 16, uid // 16 % 16)], now_ms(), "c", "ch", uuid.uuid4().hex)
+            await live.join(ghost, ballroom.capacity)
+        async with open_socket(server, ballroom, cookie) as ws:
+            raw = await asyncio.wait_for(ws.recv(), 10)
+            assert len(raw) > CLIENT_MESSAGE_MAX
+            assert len(json.loads(raw)["avatars"]) == 121
+            half = "x" * (CLIENT_MESSAGE_MAX // 2 + 100)
+            await ws.send([f'{{"type": "say", "text": "{half}', f'{half}"}}'])  # one message in two frames
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    await asyncio.wait_for(ws.recv(), 10)
+            assert closed.value.rcvd.code == 4009  # (Daphne sends no reason)
 
     asyncio.run(scenario())
