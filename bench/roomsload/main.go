@@ -1,0 +1,242 @@
+// The WebSocket clients of the rooms benchmark (bench/rooms_load.py starts
+// the servers and the players, then runs this). In Go, not Python: on the
+// 2-core machine the generator shares the cores with the server it measures,
+// and a Python client used more CPU than the server did per delivery.
+//
+// Reads the run's configuration as JSON on stdin, connects every player's
+// room socket with its session cookie, makes each walk to a random tile every
+// interval, and measures, for every walk, the time from sending it to each
+// other client in the room receiving the server's `walk` message. Writes JSON
+// lines on stdout: {"event": "measuring"} when the measured window starts,
+// {"event": "measured"} when it ends, then {"event": "result", ...}.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"net/http"
+	"os"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+type player struct {
+	URL     string `json:"url"`
+	Origin  string `json:"origin"`
+	Session string `json:"session"`
+	Room    string `json:"room"`
+}
+
+type config struct {
+	Players   []player `json:"players"`
+	IntervalS float64  `json:"interval_s"`
+	DurationS float64  `json:"duration_s"`
+	WarmupS   float64  `json:"warmup_s"`
+	ConnectS  float64  `json:"connect_s"`
+}
+
+type result struct {
+	Event      string   `json:"event"`
+	Walks      int64    `json:"walks"`
+	Expected   int64    `json:"expected"`
+	Received   int64    `json:"received"`
+	MeasuredS  float64  `json:"measured_s"`
+	P50        *float64 `json:"p50_ms"`
+	P90        *float64 `json:"p90_ms"`
+	P99        *float64 `json:"p99_ms"`
+	Max        *float64 `json:"max_ms"`
+	Mean       *float64 `json:"mean_ms"`
+	Failures   int64    `json:"client_failures"`
+	FirstError string   `json:"first_error,omitempty"`
+}
+
+// run is what every client shares: the latest walk of each client, the
+// room sizes and the counters.
+type run struct {
+	cfg       config
+	base      time.Time
+	sentAt    []atomic.Int64 // nanoseconds since base of each client's latest walk
+	measured  []atomic.Bool  // whether that walk is counted
+	measuring atomic.Bool
+	walks     atomic.Int64
+	expected  atomic.Int64
+	received  atomic.Int64
+	failures  atomic.Int64
+	firstErr  atomic.Value
+	members   map[string]*atomic.Int64 // room → connected clients
+	mu        sync.RWMutex
+	byUser    map[int64]int // user id → client index
+	latMu     sync.Mutex
+	latencies []float64
+}
+
+var walkPrefix = []byte(`{"type": "walk"`)
+
+func (r *run) fail(err error) {
+	r.failures.Add(1)
+	r.firstErr.CompareAndSwap(nil, err.Error())
+}
+
+func (r *run) client(i int, startAt, stopAt time.Time, wg *sync.WaitGroup) {
+	defer wg.Done()
+	p := r.cfg.Players[i]
+	header := http.Header{"Cookie": {"sessionid=" + p.Session}, "Origin": {p.Origin}}
+	dialer := websocket.Dialer{HandshakeTimeout: 60 * time.Second}
+	conn, _, err := dialer.Dial(p.URL, header)
+	if err != nil {
+		r.fail(fmt.Errorf("connect: %w", err))
+		return
+	}
+	defer conn.Close()
+	var snapshot struct {
+		You int64 `json:"you"`
+	}
+	if err := conn.ReadJSON(&snapshot); err != nil {
+		r.fail(fmt.Errorf("snapshot: %w", err))
+		return
+	}
+	r.mu.Lock()
+	r.byUser[snapshot.You] = i
+	r.mu.Unlock()
+	room := r.members[p.Room]
+	room.Add(1)
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var own []float64
+		defer func() {
+			r.latMu.Lock()
+			r.latencies = append(r.latencies, own...)
+			r.latMu.Unlock()
+		}()
+		for {
+			_, data, err := conn.ReadMessage()
+			if err != nil {
+				return
+			}
+			now := time.Since(r.base)
+			if !bytes.HasPrefix(data, walkPrefix) {
+				continue
+			}
+			var walk struct {
+				User int64 `json:"user"`
+			}
+			if json.Unmarshal(data, &walk) != nil {
+				continue
+			}
+			r.mu.RLock()
+			sender, known := r.byUser[walk.User]
+			r.mu.RUnlock()
+			if !known || sender == i || !r.measured[sender].Load() {
+				continue
+			}
+			own = append(own, float64(now-time.Duration(r.sentAt[sender].Load()))/1e6)
+			r.received.Add(1)
+		}
+	}()
+
+	rng := rand.New(rand.NewSource(int64(i)))
+	interval := time.Duration(r.cfg.IntervalS * float64(time.Second))
+	time.Sleep(time.Until(startAt) + time.Duration(rng.Float64()*float64(interval)))
+	for time.Now().Before(stopAt) {
+		measuring := r.measuring.Load()
+		r.sentAt[i].Store(int64(time.Since(r.base)))
+		r.measured[i].Store(measuring)
+		if measuring {
+			r.walks.Add(1)
+			r.expected.Add(room.Load() - 1)
+		}
+		walk := fmt.Sprintf(`{"type": "walk", "x": %d, "y": %d}`, rng.Intn(16), rng.Intn(16))
+		if err := conn.WriteMessage(websocket.TextMessage, []byte(walk)); err != nil {
+			r.fail(fmt.Errorf("send: %w", err))
+			return
+		}
+		time.Sleep(interval)
+	}
+	time.Sleep(2 * time.Second) // let the last walks arrive
+	conn.Close()
+	<-done
+}
+
+func quantile(sorted []float64, q float64) *float64 {
+	if len(sorted) == 0 {
+		return nil
+	}
+	i := int(q * float64(len(sorted)))
+	if i > len(sorted)-1 {
+		i = len(sorted) - 1
+	}
+	v := float64(int(sorted[i]*100+0.5)) / 100
+	return &v
+}
+
+func emit(v any) {
+	line, _ := json.Marshal(v)
+	os.Stdout.Write(append(line, '\n'))
+}
+
+func main() {
+	var cfg config
+	if err := json.NewDecoder(os.Stdin).Decode(&cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "roomsload: bad configuration on stdin:", err)
+		os.Exit(2)
+	}
+	n := len(cfg.Players)
+	r := &run{
+		cfg: cfg, base: time.Now(), sentAt: make([]atomic.Int64, n), measured: make([]atomic.Bool, n),
+		members: map[string]*atomic.Int64{}, byUser: map[int64]int{},
+	}
+	for _, p := range cfg.Players {
+		if r.members[p.Room] == nil {
+			r.members[p.Room] = &atomic.Int64{}
+		}
+	}
+	seconds := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+	startAt := time.Now().Add(seconds(cfg.ConnectS))
+	stopAt := startAt.Add(seconds(cfg.WarmupS + cfg.DurationS))
+	var wg sync.WaitGroup
+	for i := range cfg.Players {
+		wg.Add(1)
+		go r.client(i, startAt, stopAt, &wg)
+		if i%50 == 49 { // at most 250 handshakes a second
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	time.Sleep(time.Until(startAt.Add(seconds(cfg.WarmupS))))
+	r.measuring.Store(true)
+	emit(map[string]string{"event": "measuring"})
+	measureStart := time.Now()
+	time.Sleep(time.Until(stopAt))
+	r.measuring.Store(false)
+	measured := time.Since(measureStart).Seconds()
+	emit(map[string]string{"event": "measured"})
+	wg.Wait()
+
+	lat := r.latencies
+	sort.Float64s(lat)
+	res := result{
+		Event: "result", Walks: r.walks.Load(), Expected: r.expected.Load(), Received: r.received.Load(),
+		MeasuredS: measured, P50: quantile(lat, 0.50), P90: quantile(lat, 0.90), P99: quantile(lat, 0.99),
+		Failures: r.failures.Load(),
+	}
+	if len(lat) > 0 {
+		res.Max = quantile(lat, 1)
+		sum := 0.0
+		for _, v := range lat {
+			sum += v
+		}
+		mean := float64(int(sum/float64(len(lat))*100+0.5)) / 100
+		res.Mean = &mean
+	}
+	if e, ok := r.firstErr.Load().(string); ok {
+		res.FirstError = e
+	}
+	emit(res)
+}
