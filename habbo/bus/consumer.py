@@ -203,6 +203,10 @@ class ConsumerLoop:
             raise too_many
 
     def _commit(self, offsets: dict[tuple[str, int], int], *, wait: bool) -> None:
+        # Only partitions still assigned: a batch fetched just before a rebalance
+        # took one away must not move its new owner's offset back.
+        assigned = {(tp.topic, tp.partition) for tp in self._consumer.assignment()}
+        offsets = {key: offset for key, offset in offsets.items() if key in assigned}
         if not offsets:
             return
         if not wait:
