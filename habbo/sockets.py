@@ -2,9 +2,9 @@
 
 from channels.consumer import get_handler_name
 
-# What a client may send in one message. Daphne's own message limit is larger
-# (Procfile), because it also bounds what the server sends, and a full room's
-# snapshot is bigger than any client message should be.
+# What a client may send in one message, in bytes. Daphne's own message limit
+# is larger (Procfile), because it also bounds what the server sends, and a
+# full room's snapshot is bigger than any client message should be.
 CLIENT_MESSAGE_MAX = 16 * 1024
 CLOSE_TOO_BIG = 4009  # RFC 6455's 1009 plus 3000: Daphne lets an application close only with 1000 or 3000-4999
 
@@ -27,6 +27,7 @@ class SmallClientMessages:
     Daphne's frame limit does for a single frame, for a fragmented one)."""
 
     async def websocket_receive(self, message):
-        if len(message.get("text") or message.get("bytes") or "") > CLIENT_MESSAGE_MAX:
+        text, data = message.get("text"), message.get("bytes")
+        if len(text.encode() if text else data or b"") > CLIENT_MESSAGE_MAX:
             return await self.close(CLOSE_TOO_BIG, "message too big")
         await super().websocket_receive(message)

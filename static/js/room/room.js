@@ -13,8 +13,10 @@ const form = document.getElementById("chat-form");
 const renderer = new Renderer(canvas);
 
 // Close codes after which reconnecting cannot help.
+const MISUNDERSTOOD = "The hotel did not understand this page; please reload it.";
 const FINAL = { 4401: "Please log in again.", 4403: "The room is full.", 4404: "This room does not exist.",
-  4409: "You entered from another window; this one is closed." };
+  4409: "You entered from another window; this one is closed.",
+  4003: MISUNDERSTOOD, 4007: MISUNDERSTOOD, 4009: MISUNDERSTOOD };
 
 const state = { plan: null, door: null, furniture: [], avatars: new Map(), me: null, offset: 0, hover: null };
 const serverNow = () => Date.now() + state.offset;
