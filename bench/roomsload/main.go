@@ -6,7 +6,9 @@
 // Reads the run's configuration as JSON on stdin, connects every player's
 // room socket with its session cookie, makes each walk to a random tile every
 // interval, and measures, for every walk, the time from sending it to each
-// other client in the room receiving the server's `walk` message. Writes JSON
+// other client in the room receiving the server's `walk` message (matched to
+// the sender's latest walk: a delivery later than the interval is understated,
+// as the server's message names no request). Writes JSON
 // lines on stdout: {"event": "measuring"} when the measured window starts,
 // {"event": "measured"} when it ends, then {"event": "result", ...}.
 package main
@@ -156,6 +158,9 @@ func (r *run) client(i int, startAt, stopAt time.Time, wg *sync.WaitGroup) {
 		walk := fmt.Sprintf(`{"type": "walk", "x": %d, "y": %d}`, rng.Intn(16), rng.Intn(16))
 		if err := conn.WriteMessage(websocket.TextMessage, []byte(walk)); err != nil {
 			r.fail(fmt.Errorf("send: %w", err))
+			room.Add(-1) // out of the room: the others' walks are no longer expected here
+			conn.Close()
+			<-done
 			return
 		}
 		time.Sleep(interval)
