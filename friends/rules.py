@@ -45,7 +45,8 @@ def check_actor(actor_id: int | None, acting: int) -> None:
         raise InvalidEvent(f"user {actor_id} cannot act for user {acting}")
 
 
-def _table(model) -> str:
+def sql_table(model) -> str:
+    """A model's table name, quoted for plain SQL."""
     return connection.ops.quote_name(model._meta.db_table)
 
 
@@ -66,13 +67,13 @@ class FriendBook:
         pairs = {pair(e.sender_id, e.recipient_id) for e in events}
         both_ways = pairs | {(b, a) for a, b in pairs}
         request_ids = sorted({e.request_id for e in events if isinstance(e, FriendAccepted | FriendDeclined)})
-        friendship, request = _table(Friendship), _table(FriendRequest)
+        friendship, request = sql_table(Friendship), sql_table(FriendRequest)
         # NO KEY: rows that merely reference these players (chat lines, messages,
         # visits, written by other consumers) must not wait for it, nor deadlock.
         lock = " FOR NO KEY UPDATE" if connection.features.has_select_for_no_key_update else ""
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {', '.join(self._USER_FIELDS)} FROM {_table(User)} "
+                f"SELECT {', '.join(self._USER_FIELDS)} FROM {sql_table(User)} "
                 f"WHERE id IN ({_marks(len(ids))}) ORDER BY id{lock}",
                 ids,
             )

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from friends.events import MESSAGE_MAX, FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested, MessageSent
 from friends.models import FriendRequest, Friendship, OfflineNotice, PrivateMessage
-from friends.rules import check_actor, pair
+from friends.rules import check_actor, pair, sql_table
 from habbo.bus.events import InvalidEvent
 from habbo.bus.producer import publish
 from habbo.bus.push import notify_on_commit
@@ -55,16 +55,15 @@ def _request_target(sender_id: int, name: str) -> tuple[int | None, str, bool, b
     friends, and whether the sender's request to them is pending: one query
     (UPPER(username) is the indexed expression). Built with the ORM these were
     three queries and most of a request's CPU."""
-    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT u.id, u.username,
-                EXISTS (SELECT 1 FROM {quote(Friendship._meta.db_table)} f
+                EXISTS (SELECT 1 FROM {sql_table(Friendship)} f
                         WHERE (f.user_low_id = %s AND f.user_high_id = u.id)
                            OR (f.user_low_id = u.id AND f.user_high_id = %s)),
-                EXISTS (SELECT 1 FROM {quote(FriendRequest._meta.db_table)} r
+                EXISTS (SELECT 1 FROM {sql_table(FriendRequest)} r
                         WHERE r.sender_id = %s AND r.recipient_id = u.id AND r.status = %s)
-            FROM {quote(User._meta.db_table)} u WHERE UPPER(u.username) = UPPER(%s) ORDER BY u.id LIMIT 1""",
+            FROM {sql_table(User)} u WHERE UPPER(u.username) = UPPER(%s) ORDER BY u.id LIMIT 1""",
             [sender_id, sender_id, sender_id, PENDING, name],
         )
         row = cursor.fetchone()
