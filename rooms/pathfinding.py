@@ -1,10 +1,18 @@
 """A* on a room's height map: eight directions, no cutting corners past
 blocked tiles, a bounded step up or down. An unreachable target walks to the
-reachable tile nearest to it."""
+reachable tile nearest to it.
+
+A floor plan's steps are worked out once (`_graph`): which neighbours a tile
+has, at what cost, and which two tiles a diagonal squeezes between. A walk
+then only checks those against the tiles blocked right now. Tiles are ints
+(x * depth + y), which orders them as (x, y) tuples would.
+"""
 
 import heapq
 import math
 from collections.abc import Set
+from dataclasses import dataclass
+from functools import lru_cache
 
 from rooms.floorplan import FloorPlan
 
@@ -12,6 +20,42 @@ Tile = tuple[int, int]
 MAX_STEP = 1  # how many height levels one step may climb or descend
 STRAIGHT, DIAGONAL = 10, 14
 DIRECTIONS = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1)]
+NO_CORNER = -1
+
+
+@dataclass(frozen=True)
+class _Graph:
+    depth: int
+    # tile → ((neighbour, cost, corner, corner), ...); a straight step has NO_CORNER.
+    steps: dict[int, tuple[tuple[int, int, int, int], ...]]
+
+    def tile(self, index: int) -> Tile:
+        return divmod(index, self.depth)
+
+    def index(self, tile: Tile) -> int:
+        return tile[0] * self.depth + tile[1]
+
+
+@lru_cache(maxsize=512)
+def _graph(plan: FloorPlan) -> _Graph:
+    tiles, depth = plan.tiles, plan.depth
+    steps = {}
+    for (x, y), here in tiles.items():
+        out = []
+        for dx, dy in DIRECTIONS:
+            height = tiles.get((x + dx, y + dy))
+            if height is None or abs(height - here) > MAX_STEP:
+                continue
+            if dx and dy:
+                corners = (x + dx, y), (x, y + dy)
+                if any(c not in tiles for c in corners):
+                    continue  # a diagonal may not squeeze past a wall
+                a, b = (cx * depth + cy for cx, cy in corners)
+                out.append(((x + dx) * depth + y + dy, DIAGONAL, a, b))
+            else:
+                out.append(((x + dx) * depth + y + dy, STRAIGHT, NO_CORNER, NO_CORNER))
+        steps[x * depth + y] = tuple(out)
+    return _Graph(depth, steps)
 
 
 def _octile(a: Tile, b: Tile) -> int:
@@ -19,46 +63,45 @@ def _octile(a: Tile, b: Tile) -> int:
     return STRAIGHT * max(dx, dy) + (DIAGONAL - STRAIGHT) * min(dx, dy)
 
 
-def _neighbours(tiles: dict[Tile, int], blocked: Set[Tile], tile: Tile):
-    x, y = tile
-    here = tiles[tile]
-    for dx, dy in DIRECTIONS:
-        nxt = (x + dx, y + dy)
-        height = tiles.get(nxt)
-        if height is None or nxt in blocked or abs(height - here) > MAX_STEP:
-            continue
-        if dx and dy and any(c not in tiles or c in blocked for c in ((x + dx, y), (x, y + dy))):
-            continue  # a diagonal may not squeeze past a wall, furniture or an avatar
-        yield nxt, DIAGONAL if dx and dy else STRAIGHT
-
-
 def find_path(plan: FloorPlan, start: Tile, target: Tile, blocked: Set[Tile] = frozenset()) -> list[Tile]:
     """Tiles from start (first) to the target, or to the reachable tile nearest it.
 
     `blocked` holds furniture and other avatars; the start is never blocked.
     """
-    blocked = set(blocked) - {start}
-    cost = {start: 0}
-    came_from: dict[Tile, Tile] = {}
-    frontier = [(_octile(start, target), 0, start)]
-    done: set[Tile] = set()
+    graph = _graph(plan)
+    steps, depth = graph.steps, graph.depth
+    tx, ty = target
+    first = graph.index(start)
+    goal = graph.index(target) if target in plan.tiles else None
+    walls = {graph.index(t) for t in blocked if t in plan.tiles} - {first}
+
+    def estimate(index: int) -> int:
+        dx, dy = abs(index // depth - tx), abs(index % depth - ty)
+        return STRAIGHT * dx + (DIAGONAL - STRAIGHT) * dy if dx > dy else STRAIGHT * dy + (DIAGONAL - STRAIGHT) * dx
+
+    cost = {first: 0}
+    came_from: dict[int, int] = {}
+    frontier = [(estimate(first), 0, first)]
+    done: set[int] = set()
     while frontier:
-        _, g, tile = heapq.heappop(frontier)
-        if tile in done:
+        _, g, here = heapq.heappop(frontier)
+        if here in done:
             continue
-        done.add(tile)
-        if tile == target:
+        done.add(here)
+        if here == goal:
             break
-        for nxt, step in _neighbours(plan.tiles, blocked, tile):
+        for nxt, step, corner_a, corner_b in steps[here]:
+            if nxt in walls or nxt in done or (corner_a != NO_CORNER and (corner_a in walls or corner_b in walls)):
+                continue
             new_cost = g + step
             if new_cost < cost.get(nxt, math.inf):
                 cost[nxt] = new_cost
-                came_from[nxt] = tile
-                heapq.heappush(frontier, (new_cost + _octile(nxt, target), new_cost, nxt))
+                came_from[nxt] = here
+                heapq.heappush(frontier, (new_cost + estimate(nxt), new_cost, nxt))
     # If the target was not reached, A* has explored every reachable tile.
-    goal = target if target in done else min(done, key=lambda t: (_octile(t, target), cost[t]))
-    path = [goal]
-    while path[-1] != start:
+    end = goal if goal in done else min(done, key=lambda i: (estimate(i), cost[i], i))
+    path = [end]
+    while path[-1] != first:
         path.append(came_from[path[-1]])
     path.reverse()
-    return path
+    return [graph.tile(i) for i in path]
