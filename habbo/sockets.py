@@ -1,6 +1,12 @@
 """What every WebSocket consumer of the hotel shares."""
 
+from importlib import import_module
+
+from channels.auth import get_user
 from channels.consumer import get_handler_name
+from channels.middleware import BaseMiddleware
+from channels.sessions import CookieMiddleware
+from django.conf import settings
 
 # What a client may send in one message, in bytes. Daphne's own message limit
 # is larger (Procfile), because it also bounds what the server sends, and a
@@ -31,3 +37,25 @@ class SmallClientMessages:
         if len(text.encode() if text else data or b"") > CLIENT_MESSAGE_MAX:
             return await self.close(CLOSE_TOO_BIG, "message too big")
         await super().websocket_receive(message)
+
+
+class SocketSessionUser(BaseMiddleware):
+    """The player's session and user for a socket, read once when it opens.
+
+    Channels' SessionMiddleware wraps `send` to save a modified session on
+    HTTP responses, and so checks the session on every frame a socket sends:
+    a lazy-object lookup per delivered room frame (bench/README.md). A socket
+    never sets a cookie, so here `send` is passed through untouched.
+    """
+
+    async def __call__(self, scope, receive, send):
+        session_store = import_module(settings.SESSION_ENGINE).SessionStore
+        session = session_store(scope["cookies"].get(settings.SESSION_COOKIE_NAME))
+        scope = dict(scope, session=session)
+        scope["user"] = await get_user(scope)
+        return await super().__call__(scope, receive, send)
+
+
+def socket_auth(inner):
+    """Cookies, session and user for the hotel's sockets (as AuthMiddlewareStack)."""
+    return CookieMiddleware(SocketSessionUser(inner))
