@@ -127,7 +127,7 @@ def run_clients(args, players, ports, server_procs) -> tuple[dict, float, float]
         "interval_s": args.interval,
         "duration_s": args.duration,
         "warmup_s": args.warmup,
-        "connect_s": max(10.0, args.clients / 100),
+        "connect_s": max(30.0, args.clients / 10),
     }
     room_index = {room: i for i, room in enumerate(dict.fromkeys(room for _, room in players))}
     for i, (key, room) in enumerate(players):
@@ -201,6 +201,8 @@ def main():
         "server_rss_mb": round(rss, 1),
         "client_failures": outcome["client_failures"],
         "first_client_error": outcome.get("first_error"),
+        "entered_s": round(outcome["entered_s"], 1),
+        "windows": outcome["windows"],
         "load_generator": "bench/roomsload (Go)",
         "machine": f"{psutil.cpu_count()} cores, {round(psutil.virtual_memory().total / 2**30)} GiB",
         "command": "bench/run rooms " + " ".join(sys.argv[1:]),

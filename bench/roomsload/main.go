@@ -14,7 +14,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand"
@@ -40,7 +39,7 @@ type config struct {
 	IntervalS float64  `json:"interval_s"`
 	DurationS float64  `json:"duration_s"`
 	WarmupS   float64  `json:"warmup_s"`
-	ConnectS  float64  `json:"connect_s"`
+	ConnectS  float64  `json:"connect_s"` // the longest wait for everyone to be in
 }
 
 type result struct {
@@ -49,6 +48,7 @@ type result struct {
 	Expected   int64    `json:"expected"`
 	Received   int64    `json:"received"`
 	MeasuredS  float64  `json:"measured_s"`
+	EnteredS   float64  `json:"entered_s"`
 	P50        *float64 `json:"p50_ms"`
 	P90        *float64 `json:"p90_ms"`
 	P99        *float64 `json:"p99_ms"`
@@ -56,6 +56,23 @@ type result struct {
 	Mean       *float64 `json:"mean_ms"`
 	Failures   int64    `json:"client_failures"`
 	FirstError string   `json:"first_error,omitempty"`
+	Windows    []window `json:"windows"`
+}
+
+// window is the latency of the walks sent in one stretch of the run, to show
+// whether a tail is spread over the run or comes from one stall.
+type window struct {
+	FromS float64  `json:"from_s"`
+	N     int      `json:"n"`
+	P50   *float64 `json:"p50_ms"`
+	P99   *float64 `json:"p99_ms"`
+}
+
+const windowS = 5
+
+type sample struct {
+	sentS float64 // seconds since base
+	ms    float64
 }
 
 // run is what every client shares: the latest walk of each client, the
@@ -73,20 +90,30 @@ type run struct {
 	firstErr  atomic.Value
 	members   map[string]*atomic.Int64 // room → connected clients
 	mu        sync.RWMutex
-	byUser    map[int64]int // user id → client index
+	byUser    map[int64]int  // user id → client index
+	entered   sync.WaitGroup // every client is in its room, or failed
+	start     chan struct{}  // closed when walking starts; startAt and stopAt are set then
+	startAt   time.Time
+	stopAt    time.Time
 	latMu     sync.Mutex
-	latencies []float64
+	latencies []sample
 }
-
-var walkPrefix = []byte(`{"type": "walk"`)
 
 func (r *run) fail(err error) {
 	r.failures.Add(1)
 	r.firstErr.CompareAndSwap(nil, err.Error())
 }
 
-func (r *run) client(i int, startAt, stopAt time.Time, wg *sync.WaitGroup) {
+func (r *run) client(i int, wg *sync.WaitGroup) {
 	defer wg.Done()
+	in := false
+	enter := func() {
+		if !in {
+			in = true
+			r.entered.Done()
+		}
+	}
+	defer enter() // a client that fails before it is in does not hold the start up
 	p := r.cfg.Players[i]
 	header := http.Header{"Cookie": {"sessionid=" + p.Session}, "Origin": {p.Origin}}
 	dialer := websocket.Dialer{HandshakeTimeout: 60 * time.Second}
@@ -108,11 +135,12 @@ func (r *run) client(i int, startAt, stopAt time.Time, wg *sync.WaitGroup) {
 	r.mu.Unlock()
 	room := r.members[p.Room]
 	room.Add(1)
+	enter()
 
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		var own []float64
+		var own []sample
 		defer func() {
 			r.latMu.Lock()
 			r.latencies = append(r.latencies, own...)
@@ -124,13 +152,11 @@ func (r *run) client(i int, startAt, stopAt time.Time, wg *sync.WaitGroup) {
 				return
 			}
 			now := time.Since(r.base)
-			if !bytes.HasPrefix(data, walkPrefix) {
-				continue
-			}
 			var walk struct {
-				User int64 `json:"user"`
+				Type string `json:"type"`
+				User int64  `json:"user"`
 			}
-			if json.Unmarshal(data, &walk) != nil {
+			if json.Unmarshal(data, &walk) != nil || walk.Type != "walk" {
 				continue
 			}
 			r.mu.RLock()
@@ -139,15 +165,17 @@ func (r *run) client(i int, startAt, stopAt time.Time, wg *sync.WaitGroup) {
 			if !known || sender == i || !r.measured[sender].Load() {
 				continue
 			}
-			own = append(own, float64(now-time.Duration(r.sentAt[sender].Load()))/1e6)
+			sent := time.Duration(r.sentAt[sender].Load())
+			own = append(own, sample{sent.Seconds(), float64(now-sent) / 1e6})
 			r.received.Add(1)
 		}
 	}()
 
 	rng := rand.New(rand.NewSource(int64(i)))
 	interval := time.Duration(r.cfg.IntervalS * float64(time.Second))
-	time.Sleep(time.Until(startAt) + time.Duration(rng.Float64()*float64(interval)))
-	for time.Now().Before(stopAt) {
+	<-r.start
+	time.Sleep(time.Until(r.startAt) + time.Duration(rng.Float64()*float64(interval)))
+	for time.Now().Before(r.stopAt) {
 		measuring := r.measuring.Load()
 		r.sentAt[i].Store(int64(time.Since(r.base)))
 		r.measured[i].Store(measuring)
@@ -196,7 +224,7 @@ func main() {
 	n := len(cfg.Players)
 	r := &run{
 		cfg: cfg, base: time.Now(), sentAt: make([]atomic.Int64, n), measured: make([]atomic.Bool, n),
-		members: map[string]*atomic.Int64{}, byUser: map[int64]int{},
+		members: map[string]*atomic.Int64{}, byUser: map[int64]int{}, start: make(chan struct{}),
 	}
 	for _, p := range cfg.Players {
 		if r.members[p.Room] == nil {
@@ -204,32 +232,54 @@ func main() {
 		}
 	}
 	seconds := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
-	startAt := time.Now().Add(seconds(cfg.ConnectS))
-	stopAt := startAt.Add(seconds(cfg.WarmupS + cfg.DurationS))
+	// Walking starts once everyone is in (or failed): entering is not what is measured.
 	var wg sync.WaitGroup
+	r.entered.Add(n)
 	for i := range cfg.Players {
 		wg.Add(1)
-		go r.client(i, startAt, stopAt, &wg)
+		go r.client(i, &wg)
 		if i%50 == 49 { // at most 250 handshakes a second
 			time.Sleep(200 * time.Millisecond)
 		}
 	}
-	time.Sleep(time.Until(startAt.Add(seconds(cfg.WarmupS))))
+	allIn := make(chan struct{})
+	go func() { r.entered.Wait(); close(allIn) }()
+	select {
+	case <-allIn:
+	case <-time.After(seconds(cfg.ConnectS)):
+	}
+	entered := time.Since(r.base).Seconds()
+	r.startAt = time.Now()
+	r.stopAt = r.startAt.Add(seconds(cfg.WarmupS + cfg.DurationS))
+	close(r.start)
+	time.Sleep(time.Until(r.startAt.Add(seconds(cfg.WarmupS))))
 	r.measuring.Store(true)
 	emit(map[string]string{"event": "measuring"})
 	measureStart := time.Now()
-	time.Sleep(time.Until(stopAt))
+	measureFrom := measureStart.Sub(r.base).Seconds()
+	time.Sleep(time.Until(r.stopAt))
 	r.measuring.Store(false)
 	measured := time.Since(measureStart).Seconds()
 	emit(map[string]string{"event": "measured"})
 	wg.Wait()
 
-	lat := r.latencies
+	lat := make([]float64, len(r.latencies))
+	byWindow := map[int][]float64{}
+	for k, s := range r.latencies {
+		lat[k] = s.ms
+		w := int((s.sentS - measureFrom) / windowS)
+		byWindow[w] = append(byWindow[w], s.ms)
+	}
 	sort.Float64s(lat)
 	res := result{
 		Event: "result", Walks: r.walks.Load(), Expected: r.expected.Load(), Received: r.received.Load(),
 		MeasuredS: measured, P50: quantile(lat, 0.50), P90: quantile(lat, 0.90), P99: quantile(lat, 0.99),
-		Failures: r.failures.Load(),
+		Failures: r.failures.Load(), EnteredS: entered,
+	}
+	for w := 0; w*windowS < int(cfg.DurationS); w++ {
+		in := byWindow[w]
+		sort.Float64s(in)
+		res.Windows = append(res.Windows, window{FromS: float64(w * windowS), N: len(in), P50: quantile(in, 0.5), P99: quantile(in, 0.99)})
 	}
 	if len(lat) > 0 {
 		res.Max = quantile(lat, 1)
