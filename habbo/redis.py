@@ -25,6 +25,12 @@ def redis() -> aioredis.Redis:
     return _clients[loop]
 
 
+async def run_script(text: str, keys: list, args: list):
+    """Run a Lua script by its SHA (EVALSHA; redis-py loads it on first use),
+    so a call does not send the script's text."""
+    return await redis().register_script(text)(keys, args)
+
+
 _sync_client = None
 
 

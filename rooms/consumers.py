@@ -149,11 +149,9 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
             # Cleared as gone (no heartbeat in time) or taken over: start afresh.
             return await self.close(CLOSE_GONE, "you are no longer in the room; reconnect")
         moved = plan_walk(avatar, self.room.plan, (message.x, message.y), self.room.furniture_blocking | occupied, now)
-        if await self.live.save(moved):
+        walk = {"type": "walk", "user": self.user.pk, "path": moved.path, "started_at": moved.started_at}
+        if await self.live.move(moved, walk):
             self.avatar = moved
-            walk = {"type": "walk", "user": self.user.pk, "path": [list(t) for t in moved.path],
-                    "started_at": moved.started_at}
-            await broadcast(self.room.id, walk)
 
     async def _still_here(self) -> bool:
         """False (and the socket closes) if this socket no longer owns its avatar."""

@@ -8,11 +8,11 @@ dispatch; those were most of the CPU per delivered message (bench/README.md).
 """
 
 import asyncio
-import json
 import logging
 import weakref
 from typing import Protocol
 
+import orjson
 from django.conf import settings
 from redis import asyncio as aioredis
 
@@ -31,7 +31,7 @@ def frames_channel(room_id) -> str:
 
 async def broadcast(room_id, payload: dict) -> None:
     """Send `payload` to every socket in the room, in every process."""
-    await redis().publish(frames_channel(room_id), json.dumps(payload))
+    await redis().publish(frames_channel(room_id), orjson.dumps(payload).decode())
 
 
 class RoomFanout:

@@ -6,15 +6,18 @@
 
 Writes that must not race (join with capacity, leave, move) are Lua scripts
 that check the connection id, so a stale socket never overwrites a new one.
+A move also publishes its walk frame (rooms.fanout) in the same script: one
+round trip, and nobody sees a walk that was not stored.
 """
 
 import json
 import time
 
 import orjson
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
-from habbo.redis import redis
+from habbo.redis import redis, run_script
+from rooms.fanout import frames_channel
 from rooms.pathfinding import Tile
 
 STEP_MS = 500  # the Habbo cadence: one tile every 500 ms, 2 tiles a second
@@ -42,7 +45,7 @@ class Avatar:
         return cls(**data)
 
     def to_json(self) -> str:
-        return orjson.dumps(asdict(self)).decode()
+        return orjson.dumps(self).decode()
 
     def public(self) -> dict:
         """What other players see: never the connection or channel."""
@@ -86,16 +89,19 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
 if present == 1 then return 2 end
 return 1
 """
-# Replace or delete an avatar only if it still belongs to connection ARGV[2].
-_CAS = """
+# Move (and announce) or delete an avatar only if it still belongs to connection ARGV[2].
+_MOVE = """
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw or cjson.decode(raw)['conn'] ~= ARGV[2] then return 0 end
-if ARGV[3] == '' then
-  redis.call('HDEL', KEYS[1], ARGV[1])
-  redis.call('HDEL', KEYS[2], ARGV[1])
-else
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1
+"""
+_REMOVE = """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw or cjson.decode(raw)['conn'] ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
 return 1
 """
 _BEAT = """
@@ -120,15 +126,17 @@ class LiveRoom:
 
     async def join(self, avatar: Avatar, capacity: int) -> int:
         """JOINED, REJOINED (the player was here on another socket) or FULL."""
-        return await redis().eval(_JOIN, 2, self.key, self.seen_key, avatar.id, avatar.to_json(), capacity, now_ms())
+        return await run_script(_JOIN, [self.key, self.seen_key], [avatar.id, avatar.to_json(), capacity, now_ms()])
 
-    async def save(self, avatar: Avatar) -> bool:
-        """Store a moved avatar unless another socket has taken it over."""
-        return bool(await redis().eval(_CAS, 2, self.key, self.seen_key, avatar.id, avatar.conn, avatar.to_json()))
+    async def move(self, avatar: Avatar, frame: dict) -> bool:
+        """Store a moved avatar and broadcast `frame` to the room, unless
+        another socket has taken the avatar over (then neither happens)."""
+        return bool(await run_script(_MOVE, [self.key, self.seen_key], [
+            avatar.id, avatar.conn, avatar.to_json(), frames_channel(self.room_id), orjson.dumps(frame).decode()]))
 
     async def remove(self, user_id: int, conn: str) -> bool:
         """True for the one caller that actually removed the avatar."""
-        return bool(await redis().eval(_CAS, 2, self.key, self.seen_key, user_id, conn, ""))
+        return bool(await run_script(_REMOVE, [self.key, self.seen_key], [user_id, conn]))
 
     async def get(self, user_id: int) -> Avatar | None:
         raw = await redis().hget(self.key, user_id)
@@ -157,7 +165,7 @@ class LiveRoom:
 
     async def heartbeat(self, user_id: int, conn: str) -> bool:
         """Mark the avatar alive; False if it is no longer this connection's."""
-        return bool(await redis().eval(_BEAT, 2, self.key, self.seen_key, user_id, conn, now_ms()))
+        return bool(await run_script(_BEAT, [self.key, self.seen_key], [user_id, conn, now_ms()]))
 
     async def stale(self, older_than_ms: int) -> list[Avatar]:
         """Avatars whose socket has not beaten for a while (its process died)."""
@@ -180,4 +188,4 @@ async def claim_user(user_id: int, *, room_id: str, conn: str, channel: str) -> 
 
 
 async def release_user(user_id: int, conn: str) -> None:
-    await redis().eval(_RELEASE_USER, 1, user_key(user_id), conn)
+    await run_script(_RELEASE_USER, [user_key(user_id)], [conn])
