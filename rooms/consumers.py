@@ -17,6 +17,7 @@ from django.conf import settings
 from pydantic import ValidationError
 
 from chat.services import ChatRefused, chat_send
+from habbo import direct_frames
 from habbo.bus.producer import EventBusUnavailable
 from habbo.sockets import SmallClientMessages, WithoutDbHopPerMessage
 from rooms import presence
@@ -45,11 +46,13 @@ RATE_BURST = 20
 
 class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketConsumer):
     joined = False
+    connection = None  # Daphne's connection, for room frames written directly
     # Room frames that arrive before the snapshot is sent wait here, in order.
-    held_frames: list[str] | None = None
+    held_frames: list[direct_frames.Frame] | None = None
 
     async def connect(self):
         await self.accept()
+        self.connection = direct_frames.daphne_connection(self.base_send)
         user = self.scope["user"]
         if not user.is_authenticated:
             return await self.close(CLOSE_NOT_LOGGED_IN, "log in first")
@@ -79,7 +82,7 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
             await self.send_json(await presence.snapshot(self.room, self.user.pk))
             held, self.held_frames = self.held_frames, None
             for frame in held:
-                await self.send(text_data=frame)
+                await self.send_frame(frame)
             await broadcast(self.room.id, {"type": "user_entered", "user": self.avatar.public()})
         except BaseException:
             # A failed connect gets no disconnect: leave the room (and its frames) here.
@@ -218,11 +221,11 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
 
     # -- room broadcasts (rooms.fanout) and channel layer → client -------------
 
-    async def send_frame(self, text: str) -> None:
+    async def send_frame(self, frame: direct_frames.Frame) -> None:
         if self.held_frames is not None:
-            self.held_frames.append(text)
-        else:
-            await self.send(text_data=text)
+            self.held_frames.append(frame)
+        elif not (self.connection and direct_frames.write(self.connection, frame)):
+            await self.send(text_data=frame.text)
 
     async def room_event(self, event):
         """A message for this socket alone (a whisper)."""

@@ -2,9 +2,10 @@
 
 A broadcast is one Redis PUBLISH of the JSON frame on `room-frames:<id>`.
 Each web process subscribes once for every room it has sockets in, and
-writes each frame straight to its sockets of that room. Through the channel
-layer, every receiving socket cost a queue, a task wake-up and a consumer
-dispatch; those were most of the CPU per delivered message (bench/README.md).
+hands each frame to its sockets of that room, framed once for all of them
+(habbo.direct_frames). Through the channel layer, every receiving socket
+cost a queue, a task wake-up and a consumer dispatch; those were most of the
+CPU per delivered message (bench/README.md).
 """
 
 import asyncio
@@ -16,13 +17,14 @@ import orjson
 from django.conf import settings
 from redis import asyncio as aioredis
 
+from habbo.direct_frames import Frame
 from habbo.redis import redis
 
 log = logging.getLogger(__name__)
 
 
 class Socket(Protocol):
-    async def send_frame(self, text: str) -> None: ...
+    async def send_frame(self, frame: Frame) -> None: ...
 
 
 def frames_channel(room_id) -> str:
@@ -77,9 +79,10 @@ class RoomFanout:
                 continue
             if message is None or message["type"] != "message":
                 continue
+            frame = Frame(message["data"])
             for socket in list(self.sockets.get(message["channel"], ())):
                 try:
-                    await socket.send_frame(message["data"])
+                    await socket.send_frame(frame)
                 except Exception:  # one broken socket must not starve the others
                     log.exception("room fan-out: a socket refused a frame")
 
