@@ -146,15 +146,16 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
         return True
 
     async def _walk(self, message: Walk):
+        # Only this socket moves its avatar, so self.avatar is where it walks;
+        # the others' positions come from this process's copy of the room.
         now = now_ms()
-        avatar, occupied = await self.live.me_and_occupied(self.user.pk, now)
-        if avatar is None or avatar.conn != self.conn:
+        occupied = fanout().occupied(self.room.id, now, but=self.user.pk)
+        moved = plan_walk(self.avatar, self.room.plan, (message.x, message.y), self.room.furniture_blocking | occupied, now)
+        walk = {"type": "walk", "user": self.user.pk, "path": moved.path, "started_at": moved.started_at}
+        if not await self.live.move(moved, walk):
             # Cleared as gone (no heartbeat in time) or taken over: start afresh.
             return await self.close(CLOSE_GONE, "you are no longer in the room; reconnect")
-        moved = plan_walk(avatar, self.room.plan, (message.x, message.y), self.room.furniture_blocking | occupied, now)
-        walk = {"type": "walk", "user": self.user.pk, "path": moved.path, "started_at": moved.started_at}
-        if await self.live.move(moved, walk):
-            self.avatar = moved
+        self.avatar = moved
 
     async def _still_here(self) -> bool:
         """False (and the socket closes) if this socket no longer owns its avatar."""

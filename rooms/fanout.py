@@ -1,4 +1,4 @@
-"""Room broadcasts, fanned out once per web process.
+"""Room broadcasts, fanned out once per web process, and where everyone stands.
 
 A broadcast is one Redis PUBLISH of the JSON frame on `room-frames:<id>`.
 Each web process subscribes once for every room it has sockets in, and
@@ -6,6 +6,13 @@ hands each frame to its sockets of that room, framed once for all of them
 (habbo.direct_frames). Through the channel layer, every receiving socket
 cost a queue, a task wake-up and a consumer dispatch; those were most of the
 CPU per delivered message (bench/README.md).
+
+The same frames (`walk`, `user_entered`, `user_left`) keep a copy of where
+every avatar in the room walks, so a walk finds its obstacles here instead
+of reading the whole room from Redis. The copy is read from Redis after each
+(re)subscription, and the frames that arrive meanwhile are replayed on top:
+a frame published after the subscription is never missed, and one published
+before it is already in what Redis holds.
 """
 
 import asyncio
@@ -19,16 +26,16 @@ from redis import asyncio as aioredis
 
 from habbo.direct_frames import Frame
 from habbo.redis import redis
+from rooms.live import LiveRoom, Standing, frames_channel, occupied_tiles
+from rooms.pathfinding import Tile
 
 log = logging.getLogger(__name__)
+
+SEED_TIMEOUT_S = 10  # how long a socket waits for its room to be read
 
 
 class Socket(Protocol):
     async def send_frame(self, frame: Frame) -> None: ...
-
-
-def frames_channel(room_id) -> str:
-    return f"room-frames:{room_id}"
 
 
 async def broadcast(room_id, payload: dict) -> None:
@@ -36,36 +43,96 @@ async def broadcast(room_id, payload: dict) -> None:
     await redis().publish(frames_channel(room_id), orjson.dumps(payload).decode())
 
 
+def _apply(standing: Standing, event: dict) -> None:
+    kind = event.get("type")
+    if kind == "walk":
+        standing[event["user"]] = (event["path"], event["started_at"])
+    elif kind == "user_entered":
+        avatar = event["user"]
+        standing[avatar["id"]] = (avatar["path"], avatar["started_at"])
+    elif kind == "user_left":
+        standing.pop(event["user"], None)
+
+
+class LocalRoom:
+    """A room this process has sockets in."""
+
+    def __init__(self, room_id):
+        self.room_id = room_id
+        self.sockets: set[Socket] = set()
+        self.standing: Standing = {}
+        self.seeded = asyncio.Event()
+        self.replay: list[dict] | None = None  # frames that arrived while Redis was being read
+        self.reads = 0  # reads of the room started; only the latest one's answer is used
+
+    def observe(self, event: dict) -> None:
+        if self.replay is not None:
+            self.replay.append(event)
+        _apply(self.standing, event)
+
+    async def seed(self) -> None:
+        """Read the room from Redis (after a subscription was confirmed)."""
+        self.reads += 1
+        read = self.reads
+        if self.replay is None:
+            self.replay = []
+        try:
+            standing = await LiveRoom(self.room_id).standing()
+        except Exception:  # Redis went away: the next subscription confirmation reads again
+            log.exception("room fan-out: reading room %s failed", self.room_id)
+            return
+        if read != self.reads:
+            return  # a newer read is on its way, with every frame since this one's start
+        for event in self.replay:
+            _apply(standing, event)
+        self.standing, self.replay = standing, None
+        self.seeded.set()
+
+
 class RoomFanout:
-    """This event loop's subscriptions: room channel → the local sockets."""
+    """This event loop's subscriptions: room channel → the local room."""
 
     def __init__(self):
-        self.sockets: dict[str, set[Socket]] = {}
+        self.rooms: dict[str, LocalRoom] = {}
         self._lock = asyncio.Lock()
         self._client = aioredis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
-        self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
+        self._pubsub = self._client.pubsub()
         self._reader: asyncio.Task | None = None
+        self._seeds: set[asyncio.Task] = set()
 
     async def join(self, room_id, socket: Socket) -> None:
+        """Add the socket; returns once the room's standing is known here."""
         channel = frames_channel(room_id)
         async with self._lock:
-            if channel not in self.sockets:
+            room = self.rooms.get(channel)
+            if room is None:
+                room = self.rooms[channel] = LocalRoom(room_id)
                 await self._pubsub.subscribe(channel)
-                self.sockets[channel] = set()
                 if self._reader is None:
                     self._reader = asyncio.create_task(self._read(), name="room-fanout")
-            self.sockets[channel].add(socket)
+            room.sockets.add(socket)
+        try:
+            async with asyncio.timeout(SEED_TIMEOUT_S):
+                await room.seeded.wait()
+        except BaseException:
+            await self.leave(room_id, socket)
+            raise
 
     async def leave(self, room_id, socket: Socket) -> None:
         channel = frames_channel(room_id)
         async with self._lock:
-            members = self.sockets.get(channel)
-            if members is None:
+            room = self.rooms.get(channel)
+            if room is None:
                 return
-            members.discard(socket)
-            if not members:
-                del self.sockets[channel]
+            room.sockets.discard(socket)
+            if not room.sockets:
+                del self.rooms[channel]
                 await self._pubsub.unsubscribe(channel)
+
+    def occupied(self, room_id, at_ms: int, but: int) -> set[Tile]:
+        """The tiles the others in the room stand on or are stepping onto."""
+        room = self.rooms.get(frames_channel(room_id))
+        return occupied_tiles(room.standing, at_ms, but) if room else set()
 
     async def _read(self) -> None:
         while True:
@@ -77,14 +144,22 @@ class RoomFanout:
                 log.exception("room fan-out: reading from Redis failed")
                 await asyncio.sleep(0.5)
                 continue
-            if message is None or message["type"] != "message":
+            room = self.rooms.get(message["channel"]) if message else None
+            if room is None:
                 continue
-            frame = Frame(message["data"])
-            for socket in list(self.sockets.get(message["channel"], ())):
-                try:
-                    await socket.send_frame(frame)
-                except Exception:  # one broken socket must not starve the others
-                    log.exception("room fan-out: a socket refused a frame")
+            if message["type"] == "subscribe":
+                # Subscribed (again, after a reconnect): frames from now on arrive, so read the room.
+                task = asyncio.create_task(room.seed())
+                self._seeds.add(task)
+                task.add_done_callback(self._seeds.discard)
+            elif message["type"] == "message":
+                room.observe(orjson.loads(message["data"]))
+                frame = Frame(message["data"])
+                for socket in list(room.sockets):
+                    try:
+                        await socket.send_frame(frame)
+                    except Exception:  # one broken socket must not starve the others
+                        log.exception("room fan-out: a socket refused a frame")
 
 
 _fanouts: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RoomFanout]" = weakref.WeakKeyDictionary()

@@ -3,6 +3,7 @@
     live:room:<room id>        hash  user id → avatar JSON (path, start time, conn ...)
     live:room:<room id>:seen   hash  user id → last heartbeat (ms)
     live:user:<user id>        JSON  {room, conn, channel} of the player's one socket
+    room-frames:<room id>      pub/sub channel of the room's broadcasts (rooms.fanout)
 
 Writes that must not race (join with capacity, leave, move) are Lua scripts
 that check the connection id, so a stale socket never overwrites a new one.
@@ -17,7 +18,6 @@ import orjson
 from dataclasses import dataclass
 
 from habbo.redis import redis, run_script
-from rooms.fanout import frames_channel
 from rooms.pathfinding import Tile
 
 STEP_MS = 500  # the Habbo cadence: one tile every 500 ms, 2 tiles a second
@@ -25,6 +25,10 @@ STEP_MS = 500  # the Habbo cadence: one tile every 500 ms, 2 tiles a second
 
 def now_ms() -> int:
     return int(time.time() * 1000)
+
+
+def frames_channel(room_id) -> str:
+    return f"room-frames:{room_id}"
 
 
 @dataclass
@@ -79,6 +83,20 @@ def _next_stop(path: list, started_at: int, at_ms: int) -> tuple[Tile, int]:
     if i >= len(path) - 1:
         return tuple(path[-1]), at_ms
     return tuple(path[i + 1]), started_at + (i + 1) * STEP_MS
+
+
+# user id → (path, start time): enough to know where an avatar is at any moment.
+Standing = dict[int, tuple[list, int]]
+
+
+def occupied_tiles(standing: Standing, at_ms: int, but: int) -> set[Tile]:
+    """The tiles everyone but `but` stands on or is stepping onto at `at_ms`."""
+    tiles = set()
+    for user_id, (path, started_at) in standing.items():
+        if user_id != but:
+            tiles.add(tuple(path[_step_index(path, started_at, at_ms)]))
+            tiles.add(_next_stop(path, started_at, at_ms)[0])
+    return tiles
 
 
 _JOIN = """
@@ -145,19 +163,13 @@ class LiveRoom:
     async def avatars(self) -> list[Avatar]:
         return [Avatar.from_json(raw) for raw in (await redis().hgetall(self.key)).values()]
 
-    async def me_and_occupied(self, user_id: int, at_ms: int) -> tuple[Avatar | None, set[Tile]]:
-        """My avatar, and the tiles the others stand on or are stepping onto.
-        One read, and no Avatar objects for the others: this runs on every walk."""
-        me, tiles = None, set()
-        for uid, raw in (await redis().hgetall(self.key)).items():
-            if int(uid) == user_id:
-                me = Avatar.from_json(raw)
-                continue
+    async def standing(self) -> Standing:
+        """Everyone's path and start time, without building Avatars."""
+        standing = {}
+        for user_id, raw in (await redis().hgetall(self.key)).items():
             data = orjson.loads(raw)
-            path, started_at = data["path"], data["started_at"]
-            tiles.add(tuple(path[_step_index(path, started_at, at_ms)]))
-            tiles.add(_next_stop(path, started_at, at_ms)[0])
-        return me, tiles
+            standing[int(user_id)] = (data["path"], data["started_at"])
+        return standing
 
     async def claim_reaping(self, seconds: float) -> bool:
         """One socket per room and interval looks for dead avatars, not every socket."""

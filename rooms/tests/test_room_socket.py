@@ -249,6 +249,31 @@ async def test_other_avatars_are_obstacles(make_player, room, clean_redis):
     await bob.socket.disconnect()
 
 
+async def test_avatars_on_other_processes_are_obstacles_before_and_after_they_walk(make_player, room, clean_redis):
+    """A process reads where everyone stands when its first socket enters a
+    room, and then follows the room's frames, whoever published them."""
+    live = LiveRoom(room.pk)
+    other = await sync_to_async(make_player)("elsewhere")
+    avatar = Avatar(other.pk, "elsewhere", {}, [(2, 0)], now_ms(), "conn-elsewhere", "chan", uuid.uuid4().hex)
+    await live.join(avatar, room.capacity)  # as a socket on another process would
+    bob = await joined(make_player, room, "bob")
+    await bob.send({"type": "walk", "x": 2, "y": 0})
+    walk = await bob.next("walk")
+    assert [2, 0] not in walk["path"]
+    # It walks to (3, 3) on its process; the walk began long enough ago to be there now.
+    moved = Avatar(**{**avatar.__dict__, "path": [(2, 0), (3, 1), (3, 2), (3, 3)], "started_at": now_ms() - 5000})
+    frame = {"type": "walk", "user": other.pk, "path": moved.path, "started_at": moved.started_at}
+    assert await live.move(moved, frame)
+    await bob.next("walk", where=lambda m: m["user"] == other.pk)
+    await bob.send({"type": "walk", "x": 3, "y": 3})
+    walk = await bob.next("walk", where=lambda m: m["user"] == bob.user.pk)
+    assert [3, 3] not in walk["path"]
+    await bob.send({"type": "walk", "x": 2, "y": 0})
+    walk = await bob.next("walk", where=lambda m: m["user"] == bob.user.pk)
+    assert walk["path"][-1] == [2, 0]
+    await bob.socket.disconnect()
+
+
 async def test_say_and_shout_reach_everyone_as_text(make_player, room, clean_redis):
     alice = await joined(make_player, room, "alice")
     bob = await joined(make_player, room, "bob")
