@@ -216,9 +216,7 @@ def daphne_server(processes) -> Callable[..., Server]:
 
     def start(**env_extra: str) -> Server:
         port = free_port()
-        args = ["-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "--ping-interval", "1", "--ping-timeout", "2",
-                "--websocket-max-message-size", "1048576", "--websocket-max-frame-size", "16384",
-                "habbo.asgi:application"]
+        args = ["-m", "habbo.web", str(port), "--ping-interval", "1", "--ping-timeout", "2"]
         env = {"DEBUG": "true", "ROOM_HEARTBEAT_S": "0.5", "ROOM_PRESENCE_TIMEOUT_S": "2"} | env_extra
         proc = processes.start(args, f"daphne-{port}", **env)
 

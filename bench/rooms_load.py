@@ -105,8 +105,7 @@ def start_servers(count: int, env: dict) -> list[tuple[int, subprocess.Popen]]:
     for _ in range(count):
         port = free_port()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "--websocket-max-message-size",
-             "1048576", "--websocket-max-frame-size", "16384", "habbo.asgi:application"],
+            [sys.executable, "-m", "habbo.web", str(port)],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "a"),
         )
         servers.append((port, proc))

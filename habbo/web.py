@@ -1,0 +1,41 @@
+"""The web process: Daphne serving habbo.asgi on 127.0.0.1, with the options
+the Procfile, the tests and the benchmarks share.
+
+    python -m habbo.web PORT [daphne options, which override these]
+"""
+
+import sys
+
+# The size limits bound what the server sends as well, and a full room's
+# snapshot can pass 256 KiB; habbo.sockets refuses client messages over 16 KiB.
+MAX_MESSAGE_BYTES = 1024 * 1024
+MAX_FRAME_BYTES = 16 * 1024
+# Connections waiting to be accepted. Twisted's default of 50 overflowed when
+# hundreds of players entered at once, and the kernel reset the late ones.
+BACKLOG = 1024
+
+
+def daphne_args(port: int | str, *extra: str) -> list[str]:
+    return [
+        "-e", f"tcp:port={port}:interface=127.0.0.1:backlog={BACKLOG}",
+        "--proxy-headers",
+        "--websocket-max-message-size", str(MAX_MESSAGE_BYTES),
+        "--websocket-max-frame-size", str(MAX_FRAME_BYTES),
+        "--ping-interval", "20",
+        "--ping-timeout", "30",
+        *extra,
+        "habbo.asgi:application",
+    ]
+
+
+def main(argv: list[str]) -> None:
+    if not argv or not argv[0].isdigit():
+        sys.exit(__doc__)
+    # Imported here: Daphne installs Twisted's asyncio reactor on import.
+    from daphne.cli import CommandLineInterface
+
+    CommandLineInterface().run(daphne_args(argv[0], *argv[1:]))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
