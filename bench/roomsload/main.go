@@ -70,6 +70,11 @@ type window struct {
 
 const windowS = 5
 
+// Players enter as fast as the server lets them in, with at most this many
+// handshakes in flight: more only queue up in the server until Daphne drops
+// handshakes older than 5 s.
+const maxEntering = 32
+
 type sample struct {
 	sentS float64 // seconds since base
 	ms    float64
@@ -92,6 +97,7 @@ type run struct {
 	mu        sync.RWMutex
 	byUser    map[int64]int  // user id → client index
 	entered   sync.WaitGroup // every client is in its room, or failed
+	entering  chan struct{}  // a slot per handshake in flight (cap maxEntering)
 	start     chan struct{}  // closed when walking starts; startAt and stopAt are set then
 	startAt   time.Time
 	stopAt    time.Time
@@ -114,6 +120,15 @@ func (r *run) client(i int, wg *sync.WaitGroup) {
 		}
 	}
 	defer enter() // a client that fails before it is in does not hold the start up
+	r.entering <- struct{}{}
+	entering := true
+	leaveQueue := func() {
+		if entering {
+			entering = false
+			<-r.entering
+		}
+	}
+	defer leaveQueue()
 	p := r.cfg.Players[i]
 	header := http.Header{"Cookie": {"sessionid=" + p.Session}, "Origin": {p.Origin}}
 	dialer := websocket.Dialer{HandshakeTimeout: 60 * time.Second}
@@ -135,6 +150,7 @@ func (r *run) client(i int, wg *sync.WaitGroup) {
 	r.mu.Unlock()
 	room := r.members[p.Room]
 	room.Add(1)
+	leaveQueue()
 	enter()
 
 	done := make(chan struct{})
@@ -225,6 +241,7 @@ func main() {
 	r := &run{
 		cfg: cfg, base: time.Now(), sentAt: make([]atomic.Int64, n), measured: make([]atomic.Bool, n),
 		members: map[string]*atomic.Int64{}, byUser: map[int64]int{}, start: make(chan struct{}),
+		entering: make(chan struct{}, maxEntering),
 	}
 	for _, p := range cfg.Players {
 		if r.members[p.Room] == nil {
