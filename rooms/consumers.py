@@ -5,7 +5,6 @@ rules in rooms.presence, rooms.movement and chat.services. Everything the
 room shares lives in Redis (rooms.live), so any daphne process serves any room.
 """
 
-import asyncio
 import json
 import logging
 import time
@@ -13,7 +12,6 @@ import uuid
 
 from autobahn.exception import Disconnected
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 from pydantic import ValidationError
 
 from chat.services import ChatRefused, chat_send
@@ -22,6 +20,7 @@ from habbo.bus.producer import EventBusUnavailable
 from habbo.sockets import SmallClientMessages, WithoutDbHopPerMessage
 from rooms import presence
 from rooms.fanout import broadcast, fanout
+from rooms.heartbeat import heartbeats
 from rooms.presence import room_event
 from rooms.live import Avatar, LiveRoom, now_ms
 from rooms.movement import plan_walk
@@ -77,7 +76,7 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
             await fanout().leave(self.room.id, self)
             raise
         self.joined = True
-        self.heartbeat = asyncio.create_task(self._heartbeat())
+        heartbeats().add(self, self.user.pk, self.conn)
         try:
             await self.send_json(await presence.snapshot(self.room, self.user.pk))
             held, self.held_frames = self.held_frames, None
@@ -93,21 +92,14 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
         if not self.joined:
             return
         self.joined = False
-        self.heartbeat.cancel()
+        heartbeats().remove(self)
         await fanout().leave(self.room.id, self)
         await presence.leave(self.room, self.avatar)
 
-    async def _heartbeat(self):
-        """Keep this avatar alive in Redis; clear avatars whose process died."""
-        while True:
-            await asyncio.sleep(settings.ROOM_HEARTBEAT_S)
-            try:
-                if not await self.live.heartbeat(self.user.pk, self.conn):
-                    return await self.close(CLOSE_GONE, "you are no longer in the room; reconnect")
-                if await self.live.claim_reaping(settings.ROOM_HEARTBEAT_S):
-                    await presence.reap(self.room)
-            except Exception:
-                log.exception("room %s heartbeat failed", self.room.id)
+    async def gone(self):
+        """The room's heartbeat found this avatar cleared or taken over (rooms.heartbeat)."""
+        heartbeats().remove(self)
+        await self.close(CLOSE_GONE, "you are no longer in the room; reconnect")
 
     # -- client → server ---------------------------------------------------
 
@@ -236,7 +228,7 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
         """The same player opened another room socket: this one goes."""
         if self.joined:
             self.joined = False
-            self.heartbeat.cancel()
+            heartbeats().remove(self)
             await fanout().leave(self.room.id, self)
             # In the same room the new socket owns the avatar now, and this changes nothing.
             await presence.leave(self.room, self.avatar)

@@ -122,11 +122,18 @@ redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 return 1
 """
+# Mark avatars (ARGV: now, then user id and connection pairs) alive; return those no longer theirs.
 _BEAT = """
-local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if not raw or cjson.decode(raw)['conn'] ~= ARGV[2] then return 0 end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-return 1
+local gone = {}
+for i = 2, #ARGV, 2 do
+  local raw = redis.call('HGET', KEYS[1], ARGV[i])
+  if raw and cjson.decode(raw)['conn'] == ARGV[i + 1] then
+    redis.call('HSET', KEYS[2], ARGV[i], ARGV[1])
+  else
+    table.insert(gone, ARGV[i])
+  end
+end
+return gone
 """
 _RELEASE_USER = """
 local raw = redis.call('GET', KEYS[1])
@@ -172,12 +179,14 @@ class LiveRoom:
         return standing
 
     async def claim_reaping(self, seconds: float) -> bool:
-        """One socket per room and interval looks for dead avatars, not every socket."""
+        """One process per room and interval looks for dead avatars, not every one."""
         return bool(await redis().set(f"{self.key}:reaper", 1, nx=True, px=int(seconds * 1000)))
 
-    async def heartbeat(self, user_id: int, conn: str) -> bool:
-        """Mark the avatar alive; False if it is no longer this connection's."""
-        return bool(await run_script(_BEAT, [self.key, self.seen_key], [user_id, conn, now_ms()]))
+    async def heartbeat(self, avatars: list[tuple[int, str]]) -> set[int]:
+        """Mark each (user id, connection)'s avatar alive; return the users
+        whose avatar is no longer that connection's (cleared or taken over)."""
+        pairs = [value for avatar in avatars for value in avatar]
+        return {int(user_id) for user_id in await run_script(_BEAT, [self.key, self.seen_key], [now_ms(), *pairs])}
 
     async def stale(self, older_than_ms: int) -> list[Avatar]:
         """Avatars whose socket has not beaten for a while (its process died)."""

@@ -396,6 +396,23 @@ async def test_a_socket_whose_avatar_was_cleared_is_closed(make_player, room, cl
     assert await LiveRoom(room.pk).avatars() == []
 
 
+async def test_the_rooms_one_heartbeat_keeps_everyone_alive_and_closes_only_the_cleared(
+    make_player, room, clean_redis, settings
+):
+    settings.ROOM_HEARTBEAT_S = 0.2
+    live = LiveRoom(room.pk)
+    alice = await joined(make_player, room, "alice")
+    bob = await joined(make_player, room, "bob")
+    assert await live.remove(bob.user.pk, (await live.get(bob.user.pk)).conn)
+    assert (await bob.closed_with())[0] == 4408
+    seen = int(await redis().hget(live.seen_key, alice.user.pk))
+    await asyncio.sleep(0.5)
+    assert int(await redis().hget(live.seen_key, alice.user.pk)) > seen
+    await alice.send({"type": "walk", "x": 1, "y": 0})
+    assert (await alice.next("walk"))["user"] == alice.user.pk  # still open, still in
+    await alice.socket.disconnect()
+
+
 async def test_failing_to_enter_another_room_keeps_the_current_one(make_player, room, clean_redis):
     user = await sync_to_async(make_player)("mover")
     here = Player(user, room)
