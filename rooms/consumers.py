@@ -63,7 +63,10 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
         self.conn = uuid.uuid4().hex
         self.tokens, self.tokens_at = RATE_BURST, time.monotonic()
         self.held_frames = []
-        await fanout().join(self.room.id, self)
+        try:
+            await fanout().join(self.room.id, self)
+        except TimeoutError:  # this process could not read the room from Redis in time
+            return await self.close(CLOSE_UNAVAILABLE, "the hotel cannot let you in right now; try again")
         try:
             self.avatar: Avatar = await presence.enter(self.room, self.user, conn=self.conn, channel=self.channel_name)
         except presence.RoomFull:
@@ -76,13 +79,14 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
             await fanout().leave(self.room.id, self)
             raise
         self.joined = True
-        heartbeats().add(self, self.user.pk, self.conn)
         try:
             await self.send_json(await presence.snapshot(self.room, self.user.pk))
             held, self.held_frames = self.held_frames, None
             for frame in held:
                 await self.send_frame(frame)
             await broadcast(self.room.id, {"type": "user_entered", "user": self.avatar.public()})
+            # Only now: a beat that finds the avatar taken over must not come before its user_entered.
+            heartbeats().add(self, self.user.pk, self.conn)
         except BaseException:
             # A failed connect gets no disconnect: leave the room (and its frames) here.
             await self.disconnect(None)

@@ -32,6 +32,7 @@ from rooms.pathfinding import Tile
 log = logging.getLogger(__name__)
 
 SEED_TIMEOUT_S = 10  # how long a socket waits for its room to be read
+SEED_RETRY_S = 1
 
 
 class Socket(Protocol):
@@ -64,23 +65,29 @@ class LocalRoom:
         self.seeded = asyncio.Event()
         self.replay: list[dict] | None = None  # frames that arrived while Redis was being read
         self.reads = 0  # reads of the room started; only the latest one's answer is used
+        self.closed = False  # this process left the room
 
     def observe(self, event: dict) -> None:
+        _apply(self.standing, event)
         if self.replay is not None:
             self.replay.append(event)
-        _apply(self.standing, event)
 
     async def seed(self) -> None:
-        """Read the room from Redis (after a subscription was confirmed)."""
+        """Read the room from Redis (after a subscription was confirmed),
+        until it succeeds, a newer read starts or the process leaves the room."""
         self.reads += 1
         read = self.reads
         if self.replay is None:
             self.replay = []
-        try:
-            standing = await LiveRoom(self.room_id).standing()
-        except Exception:  # Redis went away: the next subscription confirmation reads again
-            log.exception("room fan-out: reading room %s failed", self.room_id)
-            return
+        while True:
+            try:
+                standing = await LiveRoom(self.room_id).standing()
+                break
+            except Exception:
+                log.exception("room fan-out: reading room %s failed; trying again", self.room_id)
+            await asyncio.sleep(SEED_RETRY_S)
+            if read != self.reads or self.closed:
+                return
         if read != self.reads:
             return  # a newer read is on its way, with every frame since this one's start
         for event in self.replay:
@@ -106,9 +113,14 @@ class RoomFanout:
         async with self._lock:
             room = self.rooms.get(channel)
             if room is None:
+                # In the map before subscribing: the confirmation starts its first read.
                 room = self.rooms[channel] = LocalRoom(room_id)
-                await self._pubsub.subscribe(channel)
-                if self._reader is None:
+                try:
+                    await self._pubsub.subscribe(channel)
+                except BaseException:
+                    del self.rooms[channel]
+                    raise
+                if self._reader is None or self._reader.done():
                     self._reader = asyncio.create_task(self._read(), name="room-fanout")
             room.sockets.add(socket)
         try:
@@ -127,6 +139,7 @@ class RoomFanout:
             room.sockets.discard(socket)
             if not room.sockets:
                 del self.rooms[channel]
+                room.closed = True
                 await self._pubsub.unsubscribe(channel)
 
     def occupied(self, room_id, at_ms: int, but: int) -> set[Tile]:
@@ -153,7 +166,11 @@ class RoomFanout:
                 self._seeds.add(task)
                 task.add_done_callback(self._seeds.discard)
             elif message["type"] == "message":
-                room.observe(orjson.loads(message["data"]))
+                try:
+                    room.observe(orjson.loads(message["data"]))
+                except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                    # Not a frame this code published: it still goes out, it moves nobody here.
+                    log.exception("room fan-out: an unreadable frame on %s", message["channel"])
                 frame = Frame(message["data"])
                 for socket in list(room.sockets):
                     try:

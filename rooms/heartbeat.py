@@ -53,15 +53,16 @@ class Heartbeats:
 
     async def _beat(self, room: "presence.LoadedRoom") -> None:
         room_id, live = str(room.id), LiveRoom(room.id)
-        while room_id in self.rooms:
+        while self.tasks.get(room_id) is asyncio.current_task():
             await asyncio.sleep(settings.ROOM_HEARTBEAT_S)
             members = dict(self.rooms.get(room_id, {}))
             if not members:
                 continue
             try:
                 gone = await live.heartbeat(list(members.values()))
-                for socket, (user_id, _) in members.items():
-                    if user_id in gone:
+                # By connection: a player's new socket in this room has the same user id.
+                for socket, (_, conn) in members.items():
+                    if conn in gone:
                         await socket.gone()
                 if await live.claim_reaping(settings.ROOM_HEARTBEAT_S):
                     await presence.reap(room)

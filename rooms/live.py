@@ -120,9 +120,11 @@ local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw or cjson.decode(raw)['conn'] ~= ARGV[2] then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
 return 1
 """
-# Mark avatars (ARGV: now, then user id and connection pairs) alive; return those no longer theirs.
+# Mark avatars (ARGV: now, then user id and connection pairs) alive; return
+# the connections whose avatar is no longer theirs.
 _BEAT = """
 local gone = {}
 for i = 2, #ARGV, 2 do
@@ -130,7 +132,7 @@ for i = 2, #ARGV, 2 do
   if raw and cjson.decode(raw)['conn'] == ARGV[i + 1] then
     redis.call('HSET', KEYS[2], ARGV[i], ARGV[1])
   else
-    table.insert(gone, ARGV[i])
+    table.insert(gone, ARGV[i + 1])
   end
 end
 return gone
@@ -160,8 +162,10 @@ class LiveRoom:
             avatar.id, avatar.conn, avatar.to_json(), frames_channel(self.room_id), orjson.dumps(frame).decode()]))
 
     async def remove(self, user_id: int, conn: str) -> bool:
-        """True for the one caller that actually removed the avatar."""
-        return bool(await run_script(_REMOVE, [self.key, self.seen_key], [user_id, conn]))
+        """Take the avatar out and broadcast `user_left`, in one step, unless
+        another socket owns it; True for the one caller that removed it."""
+        left = orjson.dumps({"type": "user_left", "user": user_id}).decode()
+        return bool(await run_script(_REMOVE, [self.key, self.seen_key], [user_id, conn, frames_channel(self.room_id), left]))
 
     async def get(self, user_id: int) -> Avatar | None:
         raw = await redis().hget(self.key, user_id)
@@ -182,11 +186,11 @@ class LiveRoom:
         """One process per room and interval looks for dead avatars, not every one."""
         return bool(await redis().set(f"{self.key}:reaper", 1, nx=True, px=int(seconds * 1000)))
 
-    async def heartbeat(self, avatars: list[tuple[int, str]]) -> set[int]:
-        """Mark each (user id, connection)'s avatar alive; return the users
-        whose avatar is no longer that connection's (cleared or taken over)."""
+    async def heartbeat(self, avatars: list[tuple[int, str]]) -> set[str]:
+        """Mark each (user id, connection)'s avatar alive; return the
+        connections whose avatar is no longer theirs (cleared or taken over)."""
         pairs = [value for avatar in avatars for value in avatar]
-        return {int(user_id) for user_id in await run_script(_BEAT, [self.key, self.seen_key], [now_ms(), *pairs])}
+        return set(await run_script(_BEAT, [self.key, self.seen_key], [now_ms(), *pairs]))
 
     async def stale(self, older_than_ms: int) -> list[Avatar]:
         """Avatars whose socket has not beaten for a while (its process died)."""

@@ -17,7 +17,6 @@ from habbo.bus import outbox
 from habbo.bus.producer import EventBusUnavailable, apublish
 from habbo.models import User
 from rooms.events import UserEntered, UserLeft
-from rooms.fanout import broadcast
 from rooms.floorplan import FloorPlan
 from rooms.live import FULL, JOINED, Avatar, LiveRoom, claim_user, now_ms, release_user
 from rooms.models import Room, RoomItem
@@ -31,10 +30,6 @@ class RoomFull(Exception):
 def room_event(payload: dict) -> dict:
     """A channel-layer message for one room socket (a whisper)."""
     return {"type": "room.event", "text": json.dumps(payload)}
-
-
-async def announce_left(room_id, user_id: int) -> None:
-    await broadcast(room_id, {"type": "user_left", "user": user_id})
 
 
 @dataclass(frozen=True)
@@ -101,7 +96,6 @@ async def leave(room: LoadedRoom, avatar: Avatar) -> None:
     """Take the avatar out, unless a newer socket of the same player owns it."""
     await release_user(avatar.id, avatar.conn)
     if await LiveRoom(room.id).remove(avatar.id, avatar.conn):
-        await announce_left(room.id, avatar.id)
         await friends_presence.announce(avatar.id)
         await outbox.publish_or_park(UserLeft(room_id=room.id, user_id=avatar.id, visit_id=avatar.visit), actor=avatar.id)
 
@@ -112,7 +106,6 @@ async def reap(room: LoadedRoom, *, drain_outbox: bool = True) -> None:
     live = LiveRoom(room.id)
     for avatar in await live.stale(settings.ROOM_PRESENCE_TIMEOUT_S * 1000):
         if await live.remove(avatar.id, avatar.conn):
-            await announce_left(room.id, avatar.id)
             await outbox.publish_or_park(
                 UserLeft(room_id=room.id, user_id=avatar.id, visit_id=avatar.visit), actor=None
             )

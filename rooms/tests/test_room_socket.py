@@ -413,6 +413,17 @@ async def test_the_rooms_one_heartbeat_keeps_everyone_alive_and_closes_only_the_
     await alice.socket.disconnect()
 
 
+async def test_a_heartbeat_names_the_stale_connection_not_the_player(make_player, room, clean_redis):
+    """A second login in the same room on the same process beats with the same
+    user id: only the old connection may be closed."""
+    live = LiveRoom(room.pk)
+    player = await sync_to_async(make_player)("twice")
+    avatar = Avatar(player.pk, "twice", {}, [(0, 0)], now_ms(), "old", "chan-old", uuid.uuid4().hex)
+    await live.join(avatar, room.capacity)
+    await live.join(Avatar(**{**avatar.__dict__, "conn": "new", "channel": "chan-new"}), room.capacity)
+    assert await live.heartbeat([(player.pk, "old"), (player.pk, "new")]) == {"old"}
+
+
 async def test_failing_to_enter_another_room_keeps_the_current_one(make_player, room, clean_redis):
     user = await sync_to_async(make_player)("mover")
     here = Player(user, room)
