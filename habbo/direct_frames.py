@@ -7,7 +7,8 @@ masked (RFC 6455, 5.1), so every receiver gets the same bytes: they are
 built once per broadcast and written to each connection's transport.
 
 Only text frames of whole messages go this way; accepting, closing and
-everything else still go through ASGI. Under anything but Daphne (the test
+everything else still go through ASGI. Daphne's outgoing message limit is
+not applied to these: room frames are walks and chat lines, far below it. Under anything but Daphne (the test
 communicator, another server) there is no connection to write to and the
 socket uses ASGI for everything.
 """
@@ -53,8 +54,9 @@ def daphne_connection(send) -> WebSocketProtocol | None:
 
 
 def write(connection: WebSocketProtocol, frame: Frame) -> bool:
-    """Write the frame; False (nothing written) unless the socket is open."""
-    if connection.state != WebSocketProtocol.STATE_OPEN:
+    """Write the frame; False (nothing written) unless the socket is open
+    and autobahn has nothing of its own queued to send first."""
+    if connection.state != WebSocketProtocol.STATE_OPEN or connection.send_queue:
         return False
     connection.transport.write(frame.wire)
     return True

@@ -17,8 +17,10 @@ _installed = False
 
 def _eager_write(self, data: bytes) -> None:
     if (
-        not self.TLS
+        type(data) is bytes
+        and not self.TLS
         and self.connected
+        and not self._aborting
         and not self._writeDisconnected
         and not self._tempDataLen
         and self.offset == len(self.dataBuffer)

@@ -5,6 +5,7 @@ import weakref
 
 from django.conf import settings
 from redis import asyncio as aioredis
+from redis.commands.core import AsyncScript
 
 REDIS_POOL_SIZE = 100
 REDIS_POOL_WAIT_S = 10
@@ -25,10 +26,16 @@ def redis() -> aioredis.Redis:
     return _clients[loop]
 
 
+_scripts: dict[str, AsyncScript] = {}
+
+
 async def run_script(text: str, keys: list, args: list):
     """Run a Lua script by its SHA (EVALSHA; redis-py loads it on first use),
     so a call does not send the script's text."""
-    return await redis().register_script(text)(keys, args)
+    client = redis()
+    if text not in _scripts:
+        _scripts[text] = client.register_script(text)
+    return await _scripts[text](keys, args, client=client)
 
 
 _sync_client = None

@@ -99,8 +99,8 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6390/0")
 CHANNEL_LAYERS = {
     "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
 }
-# A room socket beats this often; an avatar whose socket has not beaten for
-# ROOM_PRESENCE_TIMEOUT_S (its process died) is cleared from the room.
+# A web process marks its avatars in each room alive this often; an avatar
+# not marked for ROOM_PRESENCE_TIMEOUT_S (its process died) is cleared.
 ROOM_HEARTBEAT_S = env.float("ROOM_HEARTBEAT_S", default=10)
 ROOM_PRESENCE_TIMEOUT_S = env.float("ROOM_PRESENCE_TIMEOUT_S", default=45)
 

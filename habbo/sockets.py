@@ -9,7 +9,7 @@ from channels.sessions import CookieMiddleware
 from django.conf import settings
 
 # What a client may send in one message, in bytes. Daphne's own message limit
-# is larger (Procfile), because it also bounds what the server sends, and a
+# is larger (habbo/web.py), because it also bounds what the server sends, and a
 # full room's snapshot is bigger than any client message should be.
 CLIENT_MESSAGE_MAX = 16 * 1024
 CLOSE_TOO_BIG = 4009  # RFC 6455's 1009 plus 3000: Daphne lets an application close only with 1000 or 3000-4999

@@ -1,7 +1,9 @@
 """The web process: Daphne serving habbo.asgi on 127.0.0.1, with the options
 the Procfile, the tests and the benchmarks share.
 
-    python -m habbo.web PORT [daphne options, which override these]
+    python -m habbo.web PORT [daphne options]
+
+An option that takes a value, given again, overrides the value here.
 """
 
 import sys

@@ -36,7 +36,7 @@ class _Graph:
         return tile[0] * self.depth + tile[1]
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=64)  # a 64x64 plan's graph is a few MB; a process serves a few plans
 def _graph(plan: FloorPlan) -> _Graph:
     tiles, depth = plan.tiles, plan.depth
     steps = {}
@@ -56,11 +56,6 @@ def _graph(plan: FloorPlan) -> _Graph:
                 out.append(((x + dx) * depth + y + dy, STRAIGHT, NO_CORNER, NO_CORNER))
         steps[x * depth + y] = tuple(out)
     return _Graph(depth, steps)
-
-
-def _octile(a: Tile, b: Tile) -> int:
-    dx, dy = abs(a[0] - b[0]), abs(a[1] - b[1])
-    return STRAIGHT * max(dx, dy) + (DIAGONAL - STRAIGHT) * min(dx, dy)
 
 
 def find_path(plan: FloorPlan, start: Tile, target: Tile, blocked: Set[Tile] = frozenset()) -> list[Tile]:
