@@ -1,29 +1,25 @@
 """The asyncio Redis client for live state (not the channel layer's own)."""
 
-import asyncio
-import weakref
-
 from django.conf import settings
 from redis import asyncio as aioredis
 from redis.commands.core import AsyncScript
 
+from habbo.loops import per_loop
+
 REDIS_POOL_SIZE = 100
 REDIS_POOL_WAIT_S = 10
-_clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aioredis.Redis]" = weakref.WeakKeyDictionary()
 
 
+@per_loop
 def redis() -> aioredis.Redis:
-    """One client per event loop (tests run several loops in one process)."""
-    loop = asyncio.get_running_loop()
-    if loop not in _clients:
-        # Hundreds of sockets in one process walk at once: past the pool's
-        # size a command waits for a connection (redis-py's default pool
-        # raises "Too many connections" instead, and the walk was lost).
-        pool = aioredis.BlockingConnectionPool.from_url(
-            settings.REDIS_URL, decode_responses=True, max_connections=REDIS_POOL_SIZE, timeout=REDIS_POOL_WAIT_S
-        )
-        _clients[loop] = aioredis.Redis(connection_pool=pool)
-    return _clients[loop]
+    """The running event loop's client."""
+    # Hundreds of sockets in one process walk at once: past the pool's
+    # size a command waits for a connection (redis-py's default pool
+    # raises "Too many connections" instead, and the walk was lost).
+    pool = aioredis.BlockingConnectionPool.from_url(
+        settings.REDIS_URL, decode_responses=True, max_connections=REDIS_POOL_SIZE, timeout=REDIS_POOL_WAIT_S
+    )
+    return aioredis.Redis(connection_pool=pool)
 
 
 _scripts: dict[str, AsyncScript] = {}

@@ -17,7 +17,6 @@ before it is already in what Redis holds.
 
 import asyncio
 import logging
-import weakref
 from typing import Protocol
 
 import orjson
@@ -25,8 +24,9 @@ from django.conf import settings
 from redis import asyncio as aioredis
 
 from habbo.direct_frames import Frame
+from habbo.loops import per_loop
 from habbo.redis import redis
-from rooms.live import LiveRoom, Standing, frames_channel, occupied_tiles
+from rooms.live import LiveRoom, Standing, frame_text, frames_channel, occupied_tiles
 from rooms.pathfinding import Tile
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class Socket(Protocol):
 
 async def broadcast(room_id, payload: dict) -> None:
     """Send `payload` to every socket in the room, in every process."""
-    await redis().publish(frames_channel(room_id), orjson.dumps(payload).decode())
+    await redis().publish(frames_channel(room_id), frame_text(payload))
 
 
 def _apply(standing: Standing, event: dict) -> None:
@@ -179,12 +179,4 @@ class RoomFanout:
                         log.exception("room fan-out: a socket refused a frame")
 
 
-_fanouts: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RoomFanout]" = weakref.WeakKeyDictionary()
-
-
-def fanout() -> RoomFanout:
-    """One per event loop (tests run several loops in one process)."""
-    loop = asyncio.get_running_loop()
-    if loop not in _fanouts:
-        _fanouts[loop] = RoomFanout()
-    return _fanouts[loop]
+fanout = per_loop(RoomFanout)

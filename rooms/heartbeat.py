@@ -10,11 +10,11 @@ process's CPU with a thousand players (bench/README.md).
 
 import asyncio
 import logging
-import weakref
 from typing import Protocol
 
 from django.conf import settings
 
+from habbo.loops import per_loop
 from rooms import presence
 from rooms.live import LiveRoom
 
@@ -70,12 +70,4 @@ class Heartbeats:
                 log.exception("room %s heartbeat failed", room_id)
 
 
-_heartbeats: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Heartbeats]" = weakref.WeakKeyDictionary()
-
-
-def heartbeats() -> Heartbeats:
-    """One per event loop (tests run several loops in one process)."""
-    loop = asyncio.get_running_loop()
-    if loop not in _heartbeats:
-        _heartbeats[loop] = Heartbeats()
-    return _heartbeats[loop]
+heartbeats = per_loop(Heartbeats)

@@ -31,6 +31,11 @@ def frames_channel(room_id) -> str:
     return f"room-frames:{room_id}"
 
 
+def frame_text(payload: dict) -> str:
+    """A room frame as published on frames_channel."""
+    return orjson.dumps(payload).decode()
+
+
 @dataclass
 class Avatar:
     id: int
@@ -107,7 +112,7 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
 if present == 1 then return 2 end
 return 1
 """
-# Move (and announce) or delete an avatar only if it still belongs to connection ARGV[2].
+# Move or remove an avatar, and announce it, only if it still belongs to connection ARGV[2].
 _MOVE = """
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw or cjson.decode(raw)['conn'] ~= ARGV[2] then return 0 end
@@ -159,12 +164,12 @@ class LiveRoom:
         """Store a moved avatar and broadcast `frame` to the room, unless
         another socket has taken the avatar over (then neither happens)."""
         return bool(await run_script(_MOVE, [self.key, self.seen_key], [
-            avatar.id, avatar.conn, avatar.to_json(), frames_channel(self.room_id), orjson.dumps(frame).decode()]))
+            avatar.id, avatar.conn, avatar.to_json(), frames_channel(self.room_id), frame_text(frame)]))
 
     async def remove(self, user_id: int, conn: str) -> bool:
         """Take the avatar out and broadcast `user_left`, in one step, unless
         another socket owns it; True for the one caller that removed it."""
-        left = orjson.dumps({"type": "user_left", "user": user_id}).decode()
+        left = frame_text({"type": "user_left", "user": user_id})
         return bool(await run_script(_REMOVE, [self.key, self.seen_key], [user_id, conn, frames_channel(self.room_id), left]))
 
     async def get(self, user_id: int) -> Avatar | None:
