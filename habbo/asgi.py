@@ -1,6 +1,7 @@
 import gc
 import os
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "habbo.settings")
@@ -9,12 +10,13 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs Django set up)
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from habbo import eager_writes  # noqa: E402
+from habbo import web  # noqa: E402
 from habbo.routing import websocket_urlpatterns  # noqa: E402
 from habbo.sockets import socket_auth  # noqa: E402
 
-# Daphne runs this module in its process: its sockets write without a loop turn.
-eager_writes.install()
+# Daphne runs this module in its process: its sockets write without a loop
+# turn and room broadcasts are framed once, unless turned off or unverified.
+web.apply_shortcuts(settings.DAPHNE_SHORTCUTS)
 
 application = ProtocolTypeRouter(
     {

@@ -1,62 +1,72 @@
-"""One room broadcast, framed once and written straight to Daphne's connections.
+"""One room broadcast, framed once and handed straight to Daphne's connections.
 
 Through ASGI, each receiver's copy of a broadcast goes through Channels'
-send, Daphne's reply handling and autobahn's framing and logging: about half
-of a delivery's CPU under load (bench/README.md). A server's frames are not
-masked (RFC 6455, 5.1), so every receiver gets the same bytes: they are
-built once per broadcast and written to each connection's transport.
+send, Daphne's reply handling and autobahn's framing: about half of a
+delivery's CPU under load (bench/README.md). autobahn's public
+prepared-message API frames a message once for many connections
+(`prepareMessage`, `sendPreparedMessage`); a connection sends it at once, or
+behind the bytes autobahn has queued of its own, so nothing is reordered.
 
-Only text frames of whole messages go this way; accepting, closing and
-everything else still go through ASGI. Daphne's outgoing message limit is
-not applied to these: room frames are walks and chat lines, far below it. Under anything but Daphne (the test
-communicator, another server) there is no connection to write to and the
-socket uses ASGI for everything.
+Only text messages go this way; accepting, closing and everything else still
+go through ASGI. Daphne's outgoing message limit is not applied to these:
+room frames are walks and chat lines, far below it. Under anything but Daphne
+(the test communicator, another server), or until habbo.web installs this,
+there is no connection and the socket uses ASGI for everything.
+
+Finding the connection reaches into Daphne (its `send` is a partial of
+`Server.handle_reply`), so this is written for the versions below; habbo.web
+leaves it off under any other.
 """
 
 import functools
-import struct
 
+from autobahn.websocket.protocol import PreparedMessage
 from daphne.ws_protocol import WebSocketProtocol
 
-_TEXT_FINAL = 0x81  # FIN + opcode 1 (text)
+WRITTEN_FOR = {"daphne": "4.2.3", "autobahn": "26.11.1"}
+
+_installed = False
 
 
 class Frame:
-    """A text message, and its bytes on the wire, built on first use."""
+    """A text message, and autobahn's framing of it, made on first use."""
 
-    __slots__ = ("text", "_wire")
+    __slots__ = ("text", "_prepared")
 
     def __init__(self, text: str):
         self.text = text
-        self._wire: bytes | None = None
+        self._prepared: PreparedMessage | None = None
 
-    @property
-    def wire(self) -> bytes:
-        if self._wire is None:
-            payload = self.text.encode()
-            size = len(payload)
-            if size < 126:
-                header = struct.pack("!BB", _TEXT_FINAL, size)
-            elif size < 1 << 16:
-                header = struct.pack("!BBH", _TEXT_FINAL, 126, size)
-            else:
-                header = struct.pack("!BBQ", _TEXT_FINAL, 127, size)
-            self._wire = header + payload
-        return self._wire
+    def prepared(self, connection: WebSocketProtocol) -> PreparedMessage:
+        if self._prepared is None:
+            self._prepared = connection.factory.prepareMessage(self.text.encode())
+        return self._prepared
+
+
+def install() -> None:
+    """Let room sockets find their Daphne connection (idempotent)."""
+    global _installed
+    _installed = True
 
 
 def daphne_connection(send) -> WebSocketProtocol | None:
     """The connection behind an application's `send`: Daphne passes
-    `functools.partial(Server.handle_reply, connection)`. None otherwise."""
-    if isinstance(send, functools.partial) and send.args and isinstance(send.args[0], WebSocketProtocol):
+    `functools.partial(Server.handle_reply, connection)`. None otherwise,
+    and None until installed."""
+    if (
+        _installed
+        and isinstance(send, functools.partial)
+        and send.args
+        and isinstance(send.args[0], WebSocketProtocol)
+    ):
         return send.args[0]
     return None
 
 
 def write(connection: WebSocketProtocol, frame: Frame) -> bool:
-    """Write the frame; False (nothing written) unless the socket is open
-    and autobahn has nothing of its own queued to send first."""
-    if connection.state != WebSocketProtocol.STATE_OPEN or connection.send_queue:
+    """Send the frame, behind anything autobahn has queued; False (nothing
+    sent) unless the socket is open: a closing one must send no more frames."""
+    if connection.state != WebSocketProtocol.STATE_OPEN:
         return False
-    connection.transport.write(frame.wire)
+    connection.sendPreparedMessage(frame.prepared(connection))
     return True

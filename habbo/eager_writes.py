@@ -8,9 +8,14 @@ process's CPU under load (bench/README.md). Here a write to a connection with
 nothing queued goes straight to `send()`; whatever the kernel does not take,
 and every error, takes Twisted's own path, so ordering, back-pressure and
 connection loss behave as before.
+
+It reads Twisted's private write buffers, so it is written for the version
+below; habbo.web leaves it off under any other.
 """
 
 from twisted.internet import tcp
+
+WRITTEN_FOR = {"Twisted": "26.10.0"}
 
 _installed = False
 

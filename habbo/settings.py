@@ -103,6 +103,9 @@ CHANNEL_LAYERS = {
 # not marked for ROOM_PRESENCE_TIMEOUT_S (its process died) is cleared.
 ROOM_HEARTBEAT_S = env.float("ROOM_HEARTBEAT_S", default=10)
 ROOM_PRESENCE_TIMEOUT_S = env.float("ROOM_PRESENCE_TIMEOUT_S", default=45)
+# The web process's two measured shortcuts under Daphne (habbo.web.apply_shortcuts);
+# false serves every frame on Daphne's plain path.
+DAPHNE_SHORTCUTS = env.bool("DAPHNE_SHORTCUTS", default=True)
 
 KAFKA_BOOTSTRAP_SERVERS = env.str("KAFKA_BOOTSTRAP_SERVERS", default="127.0.0.1:9192")
 KAFKA_TOPIC_PREFIX = env.str("KAFKA_TOPIC_PREFIX", default="hotel.")

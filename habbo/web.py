@@ -6,7 +6,13 @@ the Procfile, the tests and the benchmarks share.
 An option that takes a value, given again, overrides the value here.
 """
 
+import logging
 import sys
+from importlib import metadata
+
+from habbo import direct_frames, eager_writes
+
+log = logging.getLogger(__name__)
 
 # The size limits bound what the server sends as well, and a full room's
 # snapshot can pass 256 KiB; habbo.sockets refuses client messages over 16 KiB.
@@ -28,6 +34,34 @@ def daphne_args(port: int | str, *extra: str) -> list[str]:
         *extra,
         "habbo.asgi:application",
     ]
+
+
+def apply_shortcuts(enabled: bool) -> list[str]:
+    """Apply the two measured shortcuts under Daphne (habbo.eager_writes,
+    habbo.direct_frames; bench/README.md) if enabled; returns those applied.
+
+    Each reaches into a library's internals, which another version may have
+    moved: under versions other than those it was written for it is left off
+    with a warning and its writes take the plain path, slower but correct. A
+    hotel that refused to start over a speed-up would be worse; the tests fail
+    loudly instead when the lock and the shortcuts disagree."""
+    if not enabled:
+        log.info("Daphne shortcuts off (DAPHNE_SHORTCUTS=false): every frame takes the plain path")
+        return []
+    applied = []
+    for shortcut in (eager_writes, direct_frames):
+        installed = {name: metadata.version(name) for name in shortcut.WRITTEN_FOR}
+        if installed != shortcut.WRITTEN_FOR:
+            log.warning(
+                "%s left off: written for %s, but %s is installed; its writes take the plain, slower path. "
+                "Check it against these versions, then update its WRITTEN_FOR and requirements.lock.",
+                shortcut.__name__, shortcut.WRITTEN_FOR, installed,
+            )
+            continue
+        shortcut.install()
+        applied.append(shortcut.__name__)
+    log.info("Daphne shortcuts applied: %s", ", ".join(applied) or "none")
+    return applied
 
 
 def main(argv: list[str]) -> None:

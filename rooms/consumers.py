@@ -219,6 +219,8 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
     # -- room broadcasts (rooms.fanout) and channel layer → client -------------
 
     async def send_frame(self, frame: direct_frames.Frame) -> None:
+        """A room broadcast: on Daphne's connection, framed once for the room,
+        when the shortcut is on and the socket open; otherwise through ASGI."""
         if self.held_frames is not None:
             self.held_frames.append(frame)
         elif not (self.connection and direct_frames.write(self.connection, frame)):

@@ -3,9 +3,9 @@
 A broadcast is one Redis PUBLISH of the JSON frame on `room-frames:<id>`.
 Each web process subscribes once for every room it has sockets in, and
 hands each frame to its sockets of that room, framed once for all of them
-(habbo.direct_frames). Through the channel layer, every receiving socket
-cost a queue, a task wake-up and a consumer dispatch; those were most of the
-CPU per delivered message (bench/README.md).
+(habbo.direct_frames, unless DAPHNE_SHORTCUTS is off). Through the channel
+layer, every receiving socket cost a queue, a task wake-up and a consumer
+dispatch; those were most of the CPU per delivered message (bench/README.md).
 
 The same frames (`walk`, `user_entered`, `user_left`) keep a copy of where
 every avatar in the room walks, so a walk finds its obstacles here instead
