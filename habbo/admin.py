@@ -1,7 +1,37 @@
+import logging
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 from habbo.models import PendingPush, ProcessedEvent, User
+
+log = logging.getLogger(__name__)
+
+
+class StaffLoginForm(OTPAdminAuthenticationForm):
+    """The admin login: password, staff status, then the TOTP token; logs each refusal."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as refusal:
+            # Named only once the password matched: a mistyped name can be a password.
+            user = self.get_user()
+            log.warning(
+                "admin login refused for %s from %s: %s",
+                repr(user.username) if user else "a wrong username or password",
+                self.request.META.get("REMOTE_ADDR"),
+                " ".join(refusal.messages),
+            )
+            raise
+
+
+class HotelAdminSite(OTPAdminSite):
+    """Staff only, and only once verified by their second factor (django-otp)."""
+
+    login_form = StaffLoginForm
 
 
 @admin.register(User)

@@ -5,6 +5,7 @@ scripts/services starts on loopback. Production sets DEBUG=false, HTTPS=true,
 SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL); see README.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -40,6 +41,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_ratelimit",
     "habbo",
     "rooms",
     "friends",
@@ -53,9 +58,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "habbo.middleware.EventBusUnavailableMiddleware",
+    # Last, as axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "habbo.urls"
@@ -64,6 +72,28 @@ AUTH_USER_MODEL = "habbo.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "navigator"
 LOGOUT_REDIRECT_URL = "login"
+
+# Failed logins are throttled per account and per address (django-axes, its
+# counts in the database that every web process shares): an account, or an
+# address, with LOGIN_FAILURE_LIMIT failures is locked for
+# LOGIN_COOLOFF_MINUTES, and any try during the lock starts the wait again.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_CALLABLE = "habbo.views.locked_out"
+# A success must not clear the address's count: an attacker would log into
+# an account of their own between guesses. Failures age out after the cool-off.
+AXES_RESET_ON_SUCCESS = False
+# Only failures are needed; a row per successful login would grow for ever.
+AXES_DISABLE_ACCESS_LOG = True
+# Logs name the address, not the username tried (it can be a mistyped
+# password); the admin's "Access attempts" shows both.
+AXES_SENSITIVE_PARAMETERS = ["username"]
+# Sign-up attempts per address (django-ratelimit, counted in Redis).
+SIGNUP_RATE = env.str("SIGNUP_RATE", default="10/h")
+# Staff enrol a TOTP device (manage.py staff_otp) and the admin asks for it.
+OTP_TOTP_ISSUER = "Hotel"
 
 TEMPLATES = [
     {
@@ -94,6 +124,17 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6390/0")
+# Shared by every web process, so a limit counted in it holds across them.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "hotel-cache",
+    }
+}
+# django-ratelimit names memcached and django-redis only; Django's own
+# RedisCache increments with Redis INCR, which is as atomic.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 # The pub/sub layer sends a group message once per process, not once per
 # socket: room broadcasts stay cheap. Real-time messages are not stored.
 CHANNEL_LAYERS = {

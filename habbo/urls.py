@@ -3,6 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from habbo import views
+from habbo.admin import HotelAdminSite
+
+# The models registered on admin.site stay; its login asks staff for a TOTP token.
+admin.site.__class__ = HotelAdminSite
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,15 +1,43 @@
+import logging
+
+from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django_ratelimit.decorators import ratelimit
 
 from habbo.forms import SignupForm
 
+log = logging.getLogger(__name__)
 
+
+@ratelimit(key="ip", rate=lambda group, request: settings.SIGNUP_RATE, method="POST", block=False)
 def signup(request):
     if request.user.is_authenticated:
         return redirect("navigator")
+    if request.limited:
+        log.warning("sign-up refused: more than %s from %s", settings.SIGNUP_RATE, request.META["REMOTE_ADDR"])
+        return render(request, "registration/signup.html", {"form": SignupForm(), "limited": True}, status=429)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("navigator")
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def locked_out(request, *args):
+    """The login page, saying when to try again (axes calls this on a locked
+    login; axes itself logs the lockout). Its other arguments are not used:
+    axes' async path passes them in the wrong order."""
+    cool_off = get_cool_off(request)
+    context = {
+        "form": AuthenticationForm(request),
+        "next": request.POST.get("next", ""),
+        "cool_off_minutes": round(cool_off.total_seconds() / 60),
+        # Every try during the lock starts the wait again, this one included.
+        "retry_at": timezone.now() + cool_off,
+    }
+    return render(request, "registration/login.html", context, status=429)
