@@ -1,5 +1,7 @@
 """Fixtures for tests against the real services scripts/test starts:
 PostgreSQL (the test database), Redis (channel layer) and Apache Kafka.
+Tests marked `durable` also run on SQLite (DATABASE_URL=sqlite:///…), the
+database of `make run`.
 
 Each Kafka test gets topics of its own (a fresh KAFKA_TOPIC_PREFIX), so tests
 never see each other's events or consumer-group offsets.
@@ -142,8 +144,19 @@ class KafkaHelper:
             consumer.close()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    # Django tests SQLite in memory, which subprocesses cannot open: use a file
+    # beside the configured one (test_<name>, as Django names a server's test DB).
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db.setdefault("TEST", {})["NAME"] = str(ROOT / "var" / f"test_{Path(db['NAME']).name}")
+
+
 def _database_url() -> str:
     db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(db['NAME']).resolve()}"
     return (
         f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
         f"?application_name={SUBPROCESS_APP_NAME}"
@@ -264,6 +277,8 @@ def session_cookie(user) -> str:
 
 
 def _no_other_sessions() -> bool:
+    if connection.vendor == "sqlite":
+        return True  # a file, no server: a process that has exited holds nothing
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s",

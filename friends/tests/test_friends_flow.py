@@ -19,7 +19,7 @@ from habbo.bus.topics import FRIEND_REQUESTS
 from habbo.consumers import HotelConsumer
 from habbo.models import PendingPush, ProcessedEvent
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.durable]
 
 
 def logged_in(user) -> Client:
@@ -74,14 +74,15 @@ async def test_online_player_gets_the_popup_and_accepting_updates_both(
         await socket.disconnect()
 
 
-async def popups(socket) -> list[dict]:
-    """Every friend.requested popup the socket has received, until it goes quiet."""
+async def popups_before(socket, last_sender) -> list[dict]:
+    """The friend.requested popups the socket shows before the one from `last_sender`."""
     received = []
-    while not await socket.receive_nothing(timeout=3):
-        message = await socket.receive_json_from()
+    while True:
+        message = await socket.receive_json_from(timeout=30)
         if message["type"] == "friend.requested":
+            if message["request"]["from"]["id"] == last_sender.pk:
+                return received
             received.append(message)
-    return received
 
 
 async def test_a_killed_consumer_loses_no_popup(kafka, consumer_process, make_player, thread_connections_closed):
@@ -111,11 +112,17 @@ async def test_a_killed_consumer_loses_no_popup(kafka, consumer_process, make_pl
         lambda: kafka.committed("friends", FRIEND_REQUESTS.full_name) == total, timeout=90, what="all applied"
     )
     assert await FriendRequest.objects.acount() == total
+    # One more request to each, published once all the others are applied: a
+    # consumer sends pushes in order, so its popup comes after all of theirs.
+    last = await sync_to_async(make_player)()
+    for recipient in recipients:
+        await sync_to_async(publish)(FriendRequested(sender_id=last.pk, recipient_id=recipient.pk), actor=last.pk)
     for user, socket in zip(recipients, sockets):
-        shown = {popup["request"]["id"] for popup in await popups(socket)}
-        assert shown == {pk async for pk in FriendRequest.objects.filter(recipient=user).values_list("pk", flat=True)}
+        shown = {popup["request"]["id"] for popup in await popups_before(socket, last)}
+        earlier = FriendRequest.objects.filter(recipient=user).exclude(sender=last)
+        assert shown == {pk async for pk in earlier.values_list("pk", flat=True)}
         await socket.disconnect()
-    assert not await PendingPush.objects.aexists()
+    await sync_to_async(wait_for)(lambda: not PendingPush.objects.exists(), what="the rows of sent pushes deleted")
 
 
 async def test_pushes_a_killed_consumer_left_are_sent_by_the_next(

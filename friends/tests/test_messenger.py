@@ -14,7 +14,7 @@ from habbo.bus.producer import publish
 from habbo.bus.topics import PRIVATE_MESSAGES
 from habbo.consumers import HotelConsumer
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.durable]
 
 
 def befriend(a, b):

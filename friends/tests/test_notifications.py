@@ -14,7 +14,7 @@ from habbo import presence
 from habbo.bus.producer import publish, publish_envelope
 from habbo.bus.topics import FRIEND_REQUESTS
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.durable]
 
 
 class Inbox:

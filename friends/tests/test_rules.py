@@ -9,7 +9,7 @@ from friends.models import FriendRequest, Friendship
 from friends.rules import FRIEND_LIMIT, apply_friend_events, pair
 from habbo.bus.events import InvalidEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.durable]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from habbo.bus.consumer import Item, record_new
 from habbo.models import ProcessedEvent
 from rooms.events import UserEntered, UserLeft
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.durable]
 
 
 @dataclass

@@ -14,7 +14,7 @@ from conftest import session_cookie, stay_in_room, wait_for
 from habbo.models import ProcessedEvent
 from rooms.models import Room, Visit
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.durable]
 
 
 @pytest.fixture

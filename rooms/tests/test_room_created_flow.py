@@ -23,6 +23,8 @@ from habbo.consumers import HotelConsumer
 from habbo.models import ProcessedEvent
 from rooms.models import Room
 
+pytestmark = pytest.mark.durable
+
 ROOT = Path(__file__).resolve().parents[2]
 FORM = {"name": "Sunset Lounge", "description": "By the window", "capacity": 30, "layout": "lounge", "is_public": "on"}
 
