@@ -84,8 +84,6 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
             held, self.held_frames = self.held_frames, None
             for frame in held:
                 await self.send_frame(frame)
-            await broadcast(self.room.id, {"type": "user_entered", "user": self.avatar.public()})
-            # Only now: a beat that finds the avatar taken over must not come before its user_entered.
             heartbeats().add(self, self.user.pk, self.conn)
         except BaseException:
             # A failed connect gets no disconnect: leave the room (and its frames) here.

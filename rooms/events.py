@@ -36,9 +36,16 @@ class RoomCreated(Event):
 class _Presence(Event):
     TOPIC = ROOM_EVENTS
 
-    room_id: uuid.UUID
-    user_id: int = Field(gt=0)
-    visit_id: uuid.UUID
+    room_id: uuid.UUID = Field(description="the room")
+    user_id: int = Field(gt=0, description="the player")
+    visit_id: uuid.UUID = Field(description="the same for the entering and the leaving")
+    # Absent from events written before they were added; then the stats count ±1.
+    present: int | None = Field(
+        default=None, ge=0, description="players in the room right after this change (live state)"
+    )
+    seq: int | None = Field(
+        default=None, ge=0, description="the change's number in its room; only grows: the highest one's count holds"
+    )
 
     def key(self) -> str:
         return str(self.room_id)

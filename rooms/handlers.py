@@ -10,11 +10,11 @@ def room_created(event: RoomCreated, envelope: Envelope) -> None:
 
 
 def stats_user_entered(event: UserEntered, envelope: Envelope) -> None:
-    services.room_stats_count(room_id=event.room_id, delta=1)
+    services.room_occupancy(room_id=event.room_id, present=event.present, seq=event.seq, delta=1)
 
 
 def stats_user_left(event: UserLeft, envelope: Envelope) -> None:
-    services.room_stats_count(room_id=event.room_id, delta=-1)
+    services.room_occupancy(room_id=event.room_id, present=event.present, seq=event.seq, delta=-1)
 
 
 def visit_user_entered(event: UserEntered, envelope: Envelope) -> None:

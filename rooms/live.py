@@ -2,11 +2,13 @@
 
     live:room:<room id>        hash  user id → avatar JSON (path, start time, conn ...)
     live:room:<room id>:seen   hash  user id → last heartbeat (ms)
+    live:room:<room id>:seq    the number of the room's last change of who is in it
     live:user:<user id>        JSON  {room, conn, channel} of the player's one socket
     room-frames:<room id>      pub/sub channel of the room's broadcasts (rooms.fanout)
 
-Writes that must not race (join with capacity, leave, move) are Lua scripts
-that check the connection id, so a stale socket never overwrites a new one.
+Writes that must not race (entering with capacity and taking over the
+player's other socket, leaving, moving) are Lua scripts that check the
+connection id, so a stale socket never overwrites a new one.
 A move also publishes its walk frame (rooms.fanout) in the same script: one
 round trip, and nobody sees a walk that was not stored.
 """
@@ -17,6 +19,7 @@ import time
 import orjson
 from dataclasses import dataclass
 
+from habbo.bus.outbox import outbox_key
 from habbo.redis import redis, run_script
 from rooms.pathfinding import Tile
 
@@ -104,15 +107,47 @@ def occupied_tiles(standing: Standing, at_ms: int, but: int) -> set[Tile]:
     return tiles
 
 
-_JOIN = """
-local present = redis.call('HEXISTS', KEYS[1], ARGV[1])
-if present == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
-if present == 1 then return 2 end
-return 1
+# Each change of who is in a room gets a number that only grows (Redis's
+# clock in ms, or one more than the last) and the count after it: the room
+# stats keep the count of the highest number, so a late or repeated event
+# cannot leave the navigator wrong (rooms.services.room_occupancy).
+_OCCUPANCY = """
+local function occupancy(room_key, seq_key)
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local seq = math.max(tonumber(redis.call('GET', seq_key) or 0) + 1, now)
+  redis.call('SET', seq_key, seq)
+  return redis.call('HLEN', room_key), seq
+end
 """
-# Move or remove an avatar, and announce it, only if it still belongs to connection ARGV[2].
+# Enter and take the player over from their other socket in one step, so
+# whichever socket enters last owns both the avatar and the player's one
+# socket (live:user), under any interleaving of two entries. A player already
+# here keeps their avatar (path, visit), now on this connection; a newcomer
+# is announced (user_entered) in the same step.
+_ENTER = _OCCUPANCY + """
+local existing = redis.call('HGET', KEYS[1], ARGV[1])
+local raw, outcome = ARGV[2], 1
+if existing then
+  local avatar = cjson.decode(existing)
+  avatar['conn'] = ARGV[5]
+  avatar['channel'] = ARGV[6]
+  raw, outcome = cjson.encode(avatar), 2
+elseif redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
+  return {0}
+end
+redis.call('HSET', KEYS[1], ARGV[1], raw)
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+local previous = redis.call('GET', KEYS[3])
+redis.call('SET', KEYS[3], ARGV[7])
+local present, seq = 0, 0
+if outcome == 1 then
+  present, seq = occupancy(KEYS[1], KEYS[4])
+  redis.call('PUBLISH', ARGV[8], ARGV[9])
+end
+return {outcome, raw, previous, present, seq}
+"""
+# Move an avatar, and announce it, only if it still belongs to connection ARGV[2].
 _MOVE = """
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw or cjson.decode(raw)['conn'] ~= ARGV[2] then return 0 end
@@ -120,13 +155,24 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1
 """
-_REMOVE = """
+# Remove an avatar if it still belongs to connection ARGV[2], announce it,
+# and park its room.user_left (ARGV[5], an outbox entry, given the count
+# after) in the outbox in the same step: a process killed right after still
+# leaves the event to be published (habbo.bus.outbox).
+_REMOVE = _OCCUPANCY + """
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if not raw or cjson.decode(raw)['conn'] ~= ARGV[2] then return 0 end
+if not raw or cjson.decode(raw)['conn'] ~= ARGV[2] then return false end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('PUBLISH', ARGV[3], ARGV[4])
-return 1
+local present, seq = occupancy(KEYS[1], KEYS[3])
+if ARGV[5] == '' then return '' end
+local entry = cjson.decode(ARGV[5])
+entry['envelope']['payload']['present'] = present
+entry['envelope']['payload']['seq'] = seq
+local parked = cjson.encode(entry)
+redis.call('RPUSH', KEYS[4], parked)
+return parked
 """
 # Mark avatars (ARGV: now, then user id and connection pairs) alive; return
 # the connections whose avatar is no longer theirs.
@@ -146,8 +192,24 @@ _RELEASE_USER = """
 local raw = redis.call('GET', KEYS[1])
 if raw and cjson.decode(raw)['conn'] == ARGV[1] then redis.call('DEL', KEYS[1]) end
 """
+# Give the player's one socket back to the one this connection replaced
+# (ARGV[2], or nobody), unless another socket has claimed it since.
+_RESTORE_USER = """
+local raw = redis.call('GET', KEYS[1])
+if not raw or cjson.decode(raw)['conn'] ~= ARGV[1] then return end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
+"""
 
 JOINED, REJOINED, FULL = 1, 2, 0
+
+
+@dataclass(frozen=True)
+class Entry:
+    outcome: int  # JOINED, REJOINED (the player was here on another socket) or FULL
+    avatar: Avatar | None  # as stored: a player already here keeps their path and visit
+    previous: dict | None  # the player's socket this one replaced: {room, conn, channel}
+    present: int  # JOINED: players in the room after, and the change's number (see _OCCUPANCY)
+    seq: int
 
 
 class LiveRoom:
@@ -155,10 +217,19 @@ class LiveRoom:
         self.room_id = str(room_id)
         self.key = f"live:room:{self.room_id}"
         self.seen_key = f"{self.key}:seen"
+        self.seq_key = f"{self.key}:seq"
 
-    async def join(self, avatar: Avatar, capacity: int) -> int:
-        """JOINED, REJOINED (the player was here on another socket) or FULL."""
-        return await run_script(_JOIN, [self.key, self.seen_key], [avatar.id, avatar.to_json(), capacity, now_ms()])
+    async def join(self, avatar: Avatar, capacity: int) -> "Entry":
+        """Enter the room and become the player's one socket (see _ENTER)."""
+        claim = json.dumps({"room": self.room_id, "conn": avatar.conn, "channel": avatar.channel})
+        entered = frame_text({"type": "user_entered", "user": avatar.public()})
+        reply = await run_script(_ENTER, [self.key, self.seen_key, user_key(avatar.id), self.seq_key], [
+            avatar.id, avatar.to_json(), capacity, now_ms(), avatar.conn, avatar.channel, claim,
+            frames_channel(self.room_id), entered])
+        if reply[0] == FULL:
+            return Entry(FULL, None, None, 0, 0)
+        outcome, raw, previous, present, seq = reply
+        return Entry(outcome, Avatar.from_json(raw), json.loads(previous) if previous else None, present, seq)
 
     async def move(self, avatar: Avatar, frame: dict) -> bool:
         """Store a moved avatar and broadcast `frame` to the room, unless
@@ -169,8 +240,18 @@ class LiveRoom:
     async def remove(self, user_id: int, conn: str) -> bool:
         """Take the avatar out and broadcast `user_left`, in one step, unless
         another socket owns it; True for the one caller that removed it."""
+        return await self._remove(user_id, conn, "") is not None
+
+    async def leave(self, user_id: int, conn: str, outbox_entry: str) -> str | None:
+        """remove(), parking `outbox_entry` (a room.user_left, completed with
+        the count after) in the outbox in the same step; the entry as parked,
+        or None if another socket owns the avatar."""
+        return await self._remove(user_id, conn, outbox_entry)
+
+    async def _remove(self, user_id: int, conn: str, outbox_entry: str) -> str | None:
         left = frame_text({"type": "user_left", "user": user_id})
-        return bool(await run_script(_REMOVE, [self.key, self.seen_key], [user_id, conn, frames_channel(self.room_id), left]))
+        return await run_script(_REMOVE, [self.key, self.seen_key, self.seq_key, outbox_key()], [
+            user_id, conn, frames_channel(self.room_id), left, outbox_entry])
 
     async def get(self, user_id: int) -> Avatar | None:
         raw = await redis().hget(self.key, user_id)
@@ -210,12 +291,10 @@ def user_key(user_id: int) -> str:
     return f"live:user:{user_id}"
 
 
-async def claim_user(user_id: int, *, room_id: str, conn: str, channel: str) -> dict | None:
-    """Record this socket as the player's one socket; return the one it replaces."""
-    new = json.dumps({"room": room_id, "conn": conn, "channel": channel})
-    old = await redis().set(user_key(user_id), new, get=True)
-    return json.loads(old) if old else None
-
-
 async def release_user(user_id: int, conn: str) -> None:
     await run_script(_RELEASE_USER, [user_key(user_id)], [conn])
+
+
+async def restore_user(user_id: int, conn: str, previous: dict | None) -> None:
+    """Undo an entry's claim of the player's one socket (the entry failed)."""
+    await run_script(_RESTORE_USER, [user_key(user_id)], [conn, json.dumps(previous) if previous else ""])

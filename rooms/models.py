@@ -25,6 +25,8 @@ class Room(models.Model):
     door_y = models.PositiveSmallIntegerField()
     is_public = models.BooleanField(default=True)
     player_count = models.PositiveIntegerField(default=0, help_text="Kept by the room stats consumer.")
+    # The number of the room's change of who is in it that player_count is from (rooms.live).
+    occupancy_seq = models.BigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

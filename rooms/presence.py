@@ -18,7 +18,7 @@ from habbo.bus.producer import EventBusUnavailable, apublish
 from habbo.models import User
 from rooms.events import UserEntered, UserLeft
 from rooms.floorplan import FloorPlan
-from rooms.live import FULL, JOINED, Avatar, LiveRoom, claim_user, now_ms, release_user
+from rooms.live import FULL, JOINED, Avatar, LiveRoom, now_ms, release_user, restore_user
 from rooms.models import Room, RoomItem
 from rooms.movement import furniture_tiles
 
@@ -68,49 +68,56 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ava
     player's other socket, if any, stays where it is).
     """
     live = LiveRoom(room.id)
-    await reap(room, drain_outbox=False)
-    existing = await live.get(user.pk)
-    if existing:
-        avatar = Avatar(**{**existing.__dict__, "conn": conn, "channel": channel})
-    else:
-        door = (room.plan.door_x, room.plan.door_y)
-        avatar = Avatar(user.pk, user.username, user.figure, [door], now_ms(), conn, channel, uuid.uuid4().hex)
-    outcome = await live.join(avatar, room.capacity)
-    if outcome == FULL:
+    await reap(room)
+    door = (room.plan.door_x, room.plan.door_y)
+    fresh = Avatar(user.pk, user.username, user.figure, [door], now_ms(), conn, channel, uuid.uuid4().hex)
+    entry = await live.join(fresh, room.capacity)
+    if entry.outcome == FULL:
         raise RoomFull
-    if outcome == JOINED:
+    if entry.outcome == JOINED:
+        entered = UserEntered(room_id=room.id, user_id=user.pk, visit_id=fresh.visit, present=entry.present,
+                              seq=entry.seq)
         try:
-            await apublish(UserEntered(room_id=room.id, user_id=user.pk, visit_id=avatar.visit), actor=user.pk)
+            await apublish(entered, actor=user.pk)
         except EventBusUnavailable:
-            await live.remove(user.pk, conn)
+            if not await live.remove(user.pk, conn):
+                # Another socket of the player took the avatar over meanwhile:
+                # the visit goes on, so its start must be told.
+                await outbox.park(entered, actor=user.pk)
+            await restore_user(user.pk, conn, entry.previous)
             raise
     # Only now, with the player in, does their other socket (if any) go.
-    previous = await claim_user(user.pk, room_id=str(room.id), conn=conn, channel=channel)
-    if previous and previous["conn"] != conn:
-        await get_channel_layer().send(previous["channel"], {"type": "room.replaced"})
+    if entry.previous and entry.previous["conn"] != conn:
+        await get_channel_layer().send(entry.previous["channel"], {"type": "room.replaced"})
     await friends_presence.announce(user.pk)
-    return avatar
+    return entry.avatar
 
 
 async def leave(room: LoadedRoom, avatar: Avatar) -> None:
     """Take the avatar out, unless a newer socket of the same player owns it."""
     await release_user(avatar.id, avatar.conn)
-    if await LiveRoom(room.id).remove(avatar.id, avatar.conn):
+    if await _take_out(room, avatar, actor=avatar.id):
         await friends_presence.announce(avatar.id)
-        await outbox.publish_or_park(UserLeft(room_id=room.id, user_id=avatar.id, visit_id=avatar.visit), actor=avatar.id)
 
 
-async def reap(room: LoadedRoom, *, drain_outbox: bool = True) -> None:
+async def reap(room: LoadedRoom) -> None:
     """Clear avatars whose socket stopped beating (its process died), and
-    retry parked events (not while a player waits to enter)."""
+    retry parked events (in the background)."""
     live = LiveRoom(room.id)
     for avatar in await live.stale(settings.ROOM_PRESENCE_TIMEOUT_S * 1000):
-        if await live.remove(avatar.id, avatar.conn):
-            await outbox.publish_or_park(
-                UserLeft(room_id=room.id, user_id=avatar.id, visit_id=avatar.visit), actor=None
-            )
-    if drain_outbox:
-        await outbox.drain()
+        await _take_out(room, avatar, actor=None)
+    outbox.drain_soon()
+
+
+async def _take_out(room: LoadedRoom, avatar: Avatar, *, actor: int | None) -> bool:
+    """Remove the avatar with its room.user_left parked in the same step, then
+    publish that; False if another socket owns the avatar."""
+    left = UserLeft(room_id=room.id, user_id=avatar.id, visit_id=avatar.visit)
+    parked = await LiveRoom(room.id).leave(avatar.id, avatar.conn, outbox.entry(left, actor=actor))
+    if parked is None:
+        return False
+    await outbox.publish_parked(parked)
+    return True
 
 
 async def find_present(live: LiveRoom, username: str) -> Avatar | None:

@@ -76,9 +76,18 @@ def room_create(*, event: RoomCreated, actor_id: int | None) -> Room:
 
 
 @transaction.atomic
-def room_stats_count(*, room_id: uuid.UUID, delta: int) -> None:
-    """Apply room.user_entered (+1) / room.user_left (-1) to the navigator's count."""
-    Room.objects.filter(pk=room_id).update(player_count=Greatest(F("player_count") + delta, 0))
+def room_occupancy(*, room_id: uuid.UUID, present: int | None, seq: int | None, delta: int) -> None:
+    """Apply room.user_entered / room.user_left to the navigator's count.
+
+    The event says how many were in the room right after it and the change's
+    number: the count of the highest number holds, so a late, repeated or
+    lost event is corrected by the next one. Events from before those fields
+    count +1 / -1."""
+    rooms = Room.objects.filter(pk=room_id)
+    if present is None or seq is None:
+        rooms.update(player_count=Greatest(F("player_count") + delta, 0))
+    else:
+        rooms.filter(occupancy_seq__lt=seq).update(player_count=present, occupancy_seq=seq)
 
 
 @transaction.atomic
