@@ -47,16 +47,22 @@ class ProcessedEvent(models.Model):
 
 
 class PendingPush(models.Model):
-    """The pushes of one applied batch, stored in the batch's transaction and
-    deleted once sent. A consumer killed between its commit and the send
-    leaves the row; whoever reads those partitions next sends it."""
+    """The pushes of one applied batch from one partition, stored in the
+    batch's transaction and deleted once sent. A consumer killed between its
+    commit and the send leaves the row; whoever reads that partition next sends it."""
 
     consumer = models.CharField(max_length=64)
+    # The partition whose events made these pushes: whoever reads it next sends them.
+    topic = models.CharField(max_length=249)
+    partition = models.PositiveIntegerField()
     pushes = models.JSONField(help_text="[[group, message], …] in the order they were made")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["consumer", "created_at"])]
+        indexes = [models.Index(fields=["consumer", "topic", "partition", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.consumer}: {len(self.pushes)} pushes from {self.created_at:%Y-%m-%d %H:%M:%S}"
+        return (
+            f"{self.consumer} {self.topic}[{self.partition}]: {len(self.pushes)} pushes from "
+            f"{self.created_at:%Y-%m-%d %H:%M:%S}"
+        )

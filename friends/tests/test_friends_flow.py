@@ -134,7 +134,9 @@ async def test_pushes_a_killed_consumer_left_are_sent_by_the_next(
     assert (await socket.connect())[0]
     # What a consumer killed right after its commit leaves behind.
     notice = {"type": "user.notify", "kind": "friend.requested", "data": {"request": {"id": 7, "from": {"id": 1}}}}
-    await PendingPush.objects.acreate(consumer="friends", pushes=[[f"user.{bob.pk}", notice]])
+    await PendingPush.objects.acreate(
+        consumer="friends", topic=FRIEND_REQUESTS.full_name, partition=0, pushes=[[f"user.{bob.pk}", notice]]
+    )
     consumer_process("friends")
     assert await socket.receive_json_from(timeout=30) == {"type": "friend.requested", "request": notice["data"]["request"]}
     await sync_to_async(wait_for)(lambda: not PendingPush.objects.exists(), what="the row deleted once sent")

@@ -45,17 +45,14 @@ def consumer_config(spec: ConsumerSpec) -> dict:
         "client.id": f"hotel-{spec.name}",
         "enable.auto.commit": False,
         "auto.offset.reset": "earliest",
+        # Incremental rebalancing: a member joining or leaving moves only the
+        # partitions that change owner; the others go on being read.
+        "partition.assignment.strategy": "cooperative-sticky",
         # A killed consumer's partitions move to its successor within seconds.
         "session.timeout.ms": 6000,
         "heartbeat.interval.ms": 1500,
         "logger": logging.getLogger("habbo.bus.librdkafka"),
-        "on_commit": _commit_failed,
     }
-
-
-def _commit_failed(err: KafkaError | None, _partitions) -> None:
-    if err is not None:  # the events are read again later and change nothing then
-        log.warning("offset commit failed: %s", err.str())
 
 
 _RECORD_FIELDS = [f for f in ProcessedEvent._meta.concrete_fields if not f.primary_key]
@@ -119,9 +116,10 @@ class ConsumerLoop:
         self._dlq: Producer | None = None
         self._dlq_errors: list[KafkaError] = []
         self._handled: dict[tuple[str, int], int] = {}
+        self._commit_again = False
 
     def run(self) -> None:
-        self._consumer = Consumer(consumer_config(self.spec))
+        self._consumer = Consumer(consumer_config(self.spec) | {"on_commit": self._committed})
         self._consumer.subscribe(
             [self.spec.topic.full_name], on_assign=self._assigned, on_revoke=self._revoked
         )
@@ -130,8 +128,11 @@ class ConsumerLoop:
             while not self.stop.is_set():
                 if batch := self._next_batch():
                     self._run_batch(batch)
-                else:  # idle: tidy up the rows of pushes sent
+                else:  # idle: tidy up the rows of pushes sent, and commit what a failed commit left
                     push.forget_sent()
+                    if self._commit_again:
+                        self._commit_again = False
+                        self._commit(dict(self._handled), wait=False)
         finally:
             push.forget_sent()
             self._commit_and_wait(list(self._handled))
@@ -144,7 +145,7 @@ class ConsumerLoop:
         if not partitions:
             return
         try:
-            if left := push.send_left_over(self.spec.name):
+            if left := push.send_left_over(self.spec.name, [(tp.topic, tp.partition) for tp in partitions]):
                 log.warning("consumer %s: sent the pushes of %d batches a killed consumer left", self.spec.name, left)
         except Exception:  # they stay stored for the next assignment
             log.exception("consumer %s: could not send the pushes left over", self.spec.name)
@@ -215,6 +216,14 @@ class ConsumerLoop:
             offsets=[TopicPartition(t, p, o) for (t, p), o in offsets.items()], asynchronous=not wait
         )
 
+    def _committed(self, err: KafkaError | None, _partitions) -> None:
+        if err is not None:
+            # A commit during a rebalance can be refused; without another event
+            # on its partition nothing would commit it again (until then its
+            # events are read again after a restart, and change nothing).
+            log.warning("consumer %s: offset commit failed: %s", self.spec.name, err.str())
+            self._commit_again = True
+
     def _client_error(self, err: KafkaError) -> None:
         if err.fatal():
             raise KafkaException(err)
@@ -253,8 +262,14 @@ class ConsumerLoop:
     def _apply_in_one_transaction(self, items: list[Item]) -> None:
         with transaction.atomic(), push.collected(self.spec.name):
             fresh = record_new(self.spec.name, items)
-            if fresh:
-                self.apply_items([(item.event, item.envelope) for item in fresh])
+            # Partition by partition (each in its order), so each push is
+            # stored with the partition of the event that made it.
+            by_partition: dict[tuple[str, int], list[Item]] = {}
+            for item in fresh:
+                by_partition.setdefault((item.msg.topic(), item.msg.partition()), []).append(item)
+            for (topic, partition), group in by_partition.items():
+                with push.from_partition(topic, partition):
+                    self.apply_items([(item.event, item.envelope) for item in group])
         self.applied += len(fresh)
 
     def _dlq_report(self, err: KafkaError | None, _msg: Message) -> None:

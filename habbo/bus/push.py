@@ -3,14 +3,16 @@
 Consumers run synchronous Django code; one long-lived event loop thread per
 process carries the channel layer, so its Redis connections are reused.
 
-Inside a consumer's batch (`collected`), pushes are gathered and stored in
-the batch's transaction as one PendingPush row, sent after the commit (while
-the next batch is applied), and the row is deleted once they are sent (in the
-next batch's transaction, or when the consumer idles, stops or hands its
+Inside a consumer's batch (`collected`), pushes are gathered per partition
+of the events that made them (`from_partition`) and stored in the batch's
+transaction as one PendingPush row per partition, sent after the commit
+(while the next batch is applied), and the rows are deleted once sent (in
+the next batch's transaction, or when the consumer idles, stops or hands its
 partitions over). A consumer killed in between loses none: the next one given
-partitions sends the rows left (`send_left_over`). So a push may arrive twice
-after such a kill, never not at all. Elsewhere (views) pushes are sent after
-the commit.
+a partition sends that partition's rows left (`send_left_over`); a live peer's
+rows are of partitions it still holds, so a rebalance re-sends none of them.
+So a push may arrive twice after a kill, never not at all. Elsewhere (views)
+pushes are sent after the commit.
 """
 
 import asyncio
@@ -22,6 +24,7 @@ from contextlib import contextmanager
 from channels.layers import get_channel_layer
 from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from habbo.models import PendingPush
@@ -87,7 +90,7 @@ def push_on_commit(group: str, message: dict) -> None:
     """
     pushes = getattr(_batch, "pushes", None)
     if pushes is not None:
-        pushes.append((group, message))
+        pushes.setdefault(_batch.source, []).append((group, message))
     else:
         transaction.on_commit(lambda: group_send(group, message), robust=True)
 
@@ -95,10 +98,10 @@ def push_on_commit(group: str, message: dict) -> None:
 @contextmanager
 def collected(consumer: str):
     """Gather the pushes made inside (a consumer's batch transaction) into one
-    PendingPush row, sent after the commit. The rows of batches sent before
-    are deleted in this same transaction."""
+    PendingPush row per partition, sent after the commit. The rows of batches
+    sent before are deleted in this same transaction."""
     sent = _sent_rows(wait=False)
-    _batch.pushes = pushes = []
+    _batch.pushes = pushes = {}
     try:
         yield
     finally:
@@ -107,16 +110,29 @@ def collected(consumer: str):
         _forget(sent)
         transaction.on_commit(lambda: _batch.sent.difference_update(sent))
     if pushes:
-        row = PendingPush.objects.create(consumer=consumer, pushes=pushes)
-        transaction.on_commit(lambda: _send_in_background(row), robust=True)
+        rows = PendingPush.objects.bulk_create(
+            PendingPush(consumer=consumer, topic=topic, partition=partition, pushes=made)
+            for (topic, partition), made in pushes.items()
+        )
+        transaction.on_commit(lambda: _send_in_background(rows), robust=True)
 
 
-def _send_in_background(row: PendingPush) -> None:
+@contextmanager
+def from_partition(topic: str, partition: int):
+    """The pushes made inside come from events of this topic-partition."""
+    _batch.source = (topic, partition)
+    try:
+        yield
+    finally:
+        _batch.source = None
+
+
+def _send_in_background(batch_rows: list[PendingPush]) -> None:
     """Send while the consumer applies its next batch; one batch in flight at
     most, so pushes keep their order and never pile up. Rows whose send
     failed go first, so a later push never overtakes them."""
     _sent_rows()
-    rows, _batch.unsent = [*getattr(_batch, "unsent", []), row], []
+    rows, _batch.unsent = [*getattr(_batch, "unsent", []), *batch_rows], []
     future = asyncio.run_coroutine_threadsafe(_send_all([p for r in rows for p in r.pushes]), _event_loop())
     _batch.in_flight = (future, rows)
 
@@ -151,9 +167,16 @@ def forget_sent() -> None:
         _batch.sent.difference_update(sent)
 
 
-def send_left_over(consumer: str) -> int:
-    """Send what a killed `consumer` stored but never sent; returns how many rows."""
-    rows = list(PendingPush.objects.filter(consumer=consumer, created_at__lt=timezone.now()).order_by("pk"))
+def send_left_over(consumer: str, partitions: list[tuple[str, int]]) -> int:
+    """Send what `consumer` stored for these partitions but never sent (its
+    instance was killed, or its send failed before it handed them over);
+    returns how many rows."""
+    of_partitions = Q()
+    for topic, partition in partitions:
+        of_partitions |= Q(topic=topic, partition=partition)
+    rows = list(
+        PendingPush.objects.filter(of_partitions, consumer=consumer, created_at__lt=timezone.now()).order_by("pk")
+    )
     if rows:
         group_send_all([push for row in rows for push in row.pushes])
         _forget({row.pk for row in rows})
