@@ -174,7 +174,7 @@ class Processes:
         self.logs.mkdir(parents=True, exist_ok=True)
 
     def start(self, args: list[str], name: str, **env_extra: str) -> subprocess.Popen:
-        env = os.environ | {"DATABASE_URL": _database_url(), "KAFKA_TOPIC_PREFIX": self.prefix, "CONN_MAX_AGE": "0"}
+        env = os.environ | {"DATABASE_URL": _database_url(), "KAFKA_TOPIC_PREFIX": self.prefix}
         log = open(self.logs / f"{self.prefix}{name}-{len(self.started)}.log", "w")
         proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env | env_extra, stdout=log, stderr=subprocess.STDOUT)
         proc.log_path = log.name

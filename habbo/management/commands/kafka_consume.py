@@ -33,10 +33,12 @@ class Command(BaseCommand):
             raise CommandError(f"no consumer {name!r}; registered: {', '.join(CONSUMERS)}")
 
         # A consumer lives long: its DB connections live as long as it does and
-        # are replaced only when broken. Renewed every CONN_MAX_AGE, each new
-        # login stalled the batches behind it for a moment.
+        # are replaced only when broken (no pool: one thread, one connection).
+        # Renewed every so often, each new login stalled the batches behind it.
         for alias in connections:
-            connections[alias].settings_dict["CONN_MAX_AGE"] = None
+            db = connections[alias].settings_dict
+            db["CONN_MAX_AGE"] = None
+            db["OPTIONS"].pop("pool", None)
         stop = threading.Event()
         # SIGTERM/SIGINT: the loops finish their batch, commit and close.
         for sig in (signal.SIGTERM, signal.SIGINT):
