@@ -3,31 +3,28 @@
 import uuid
 from typing import Literal
 
-from typing import Annotated
-
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
 from chat.models import MAX_LINE
 from habbo.bus.events import Event
 from habbo.bus.topics import CHAT_MESSAGES
+from habbo.text import PlainText
 
-
-# A chat line: 1-100 characters of text, no control characters (they are
-# never shown, and PostgreSQL refuses NUL).
-ChatText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LINE, pattern=r"^[^\x00-\x1f\x7f]*$")
-]
+# A chat line: 1-100 characters of plain text (habbo.text).
+ChatText = PlainText(MAX_LINE)
 
 
 class ChatMessageSent(Event):
+    """A line said, shouted or whispered in a room."""
+
     TYPE = "chat.message"
     TOPIC = CHAT_MESSAGES
 
-    room_id: uuid.UUID
-    user_id: int = Field(gt=0)
+    room_id: uuid.UUID = Field(description="the room; it must exist when the line is applied")
+    user_id: int = Field(gt=0, description="the speaker")
     kind: Literal["say", "shout", "whisper"]
     text: ChatText
-    recipient_id: int | None = Field(default=None, gt=0)
+    recipient_id: int | None = Field(default=None, gt=0, description="set for a whisper, and only for a whisper")
 
     @model_validator(mode="after")
     def _whisper_has_recipient(self) -> "ChatMessageSent":

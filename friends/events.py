@@ -1,17 +1,14 @@
 """Events on the friend-requests topic (key: the ordered user pair)."""
 
-from typing import Annotated
-
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
 from habbo.bus.events import Event
 from habbo.bus.topics import FRIEND_REQUESTS, PRIVATE_MESSAGES
+from habbo.text import PlainText
 
 MESSAGE_MAX = 255
-# A messenger line: text without control characters.
-MessageText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MESSAGE_MAX, pattern=r"^[^\x00-\x1f\x7f]*$")
-]
+# A messenger line: 1-255 characters of plain text (habbo.text).
+MessageText = PlainText(MESSAGE_MAX)
 
 
 def pair_key(a: int, b: int) -> str:
@@ -21,8 +18,8 @@ def pair_key(a: int, b: int) -> str:
 class _PairEvent(Event):
     TOPIC = FRIEND_REQUESTS
 
-    sender_id: int = Field(gt=0)
-    recipient_id: int = Field(gt=0)
+    sender_id: int = Field(gt=0, description="who asked to be friends")
+    recipient_id: int = Field(gt=0, description="the other player; not the sender")
 
     @model_validator(mode="after")
     def _two_players(self):
@@ -44,20 +41,21 @@ class FriendAccepted(_PairEvent):
     """recipient accepts request_id from sender (the actor is the recipient)."""
 
     TYPE = "friend.accepted"
-    request_id: int = Field(gt=0)
+    request_id: int = Field(gt=0, description="the request answered, from sender to recipient")
 
 
 class FriendDeclined(_PairEvent):
     """recipient declines request_id from sender (the actor is the recipient)."""
 
     TYPE = "friend.declined"
-    request_id: int = Field(gt=0)
+    request_id: int = Field(gt=0, description="the request answered, from sender to recipient")
 
 
 class FriendRemoved(_PairEvent):
     """sender ends the friendship with recipient (the actor is the sender)."""
 
     TYPE = "friend.removed"
+    sender_id: int = Field(gt=0, description="who ends the friendship")
 
 
 class MessageSent(_PairEvent):
@@ -65,4 +63,5 @@ class MessageSent(_PairEvent):
 
     TYPE = "message.sent"
     TOPIC = PRIVATE_MESSAGES
+    sender_id: int = Field(gt=0, description="who writes")
     text: MessageText

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from friends import selectors, services
+from friends.forms import MessageForm
 from friends.presence import statuses_of
 from friends.services import FriendActionRefused
 from habbo.models import User
@@ -73,8 +74,12 @@ def conversation(request, user_id: int):
         messages.error(request, "You can only message your friends.")
         return redirect("friends")
     if request.method == "POST":
+        form = MessageForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["text"]))
+            return redirect("conversation", user_id=friend.pk)
         try:
-            services.message_send(sender=request.user, friend_id=friend.pk, text=request.POST.get("text", ""))
+            services.message_send(sender=request.user, friend_id=friend.pk, text=form.cleaned_data["text"])
         except FriendActionRefused as exc:
             messages.error(request, str(exc))
         return redirect("conversation", user_id=friend.pk)

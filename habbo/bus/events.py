@@ -6,6 +6,7 @@ Each event type is a pydantic model subclassing Event; declaring the class
 registers it, so decode() knows every type without a hand-written switch.
 """
 
+import json
 import uuid
 from datetime import datetime
 from typing import Any, ClassVar
@@ -23,13 +24,15 @@ class InvalidEvent(Exception):
 class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: uuid.UUID
-    type: str = Field(pattern=r"^[a-z_]+(\.[a-z_]+)+$", max_length=64)
-    version: PositiveInt
-    occurred_at: AwareDatetime
-    actor: int | None
-    key: str = Field(min_length=1, max_length=200)
-    payload: dict[str, Any]
+    id: uuid.UUID = Field(description="unique per event; a consumer applies an id once")
+    type: str = Field(
+        pattern=r"^[a-z_]+(\.[a-z_]+)+$", max_length=64, description="dotted event type, e.g. `room.created`"
+    )
+    version: PositiveInt = Field(description="schema version of `payload` for this type")
+    occurred_at: AwareDatetime = Field(description="when the action happened; the offset is required")
+    actor: int | None = Field(description="the user who acted (`null`: the hotel itself)")
+    key: str = Field(min_length=1, max_length=200, description="the Kafka message key; must be what the payload implies")
+    payload: dict[str, Any] = Field(description="the event's fields (below), checked against the type's schema")
 
 
 class Event(BaseModel):
@@ -75,14 +78,16 @@ def decode(raw: bytes | None) -> tuple[Envelope, Event]:
     if raw is None:
         raise InvalidEvent("empty message")
     try:
-        envelope = Envelope.model_validate_json(raw)
+        # Strict, as the payload below: a value must have its JSON type, nothing is converted.
+        envelope = Envelope.model_validate_json(raw, strict=True)
     except ValidationError as exc:
         raise InvalidEvent(f"invalid envelope: {_summary(exc)}") from exc
     event_class = EVENT_TYPES.get((envelope.type, envelope.version))
     if event_class is None:
         raise InvalidEvent(f"unknown event type {envelope.type!r} version {envelope.version}")
     try:
-        event = event_class.model_validate(envelope.payload)
+        # As JSON, so strict mode still reads UUIDs and times from their JSON strings.
+        event = event_class.model_validate_json(json.dumps(envelope.payload), strict=True)
     except ValidationError as exc:
         raise InvalidEvent(f"invalid {envelope.type} payload: {_summary(exc)}") from exc
     if envelope.key != event.key():

@@ -1,0 +1,10 @@
+from django import forms
+
+from friends.events import MESSAGE_MAX
+from habbo.text import validate_plain_text
+
+
+class MessageForm(forms.Form):
+    """A private message: the rules of message.sent (friends.events), with their reasons."""
+
+    text = forms.CharField(max_length=MESSAGE_MAX, validators=[validate_plain_text])

@@ -1,0 +1,133 @@
+"""The message tables of docs/protocol.md and docs/events.md, rendered from
+the schemas themselves (their JSON Schema), so the docs say what the server
+checks: one source. `manage.py docs_tables` writes them; a test fails when
+the docs drift from the schemas.
+
+A table sits between `<!-- generated:NAME -->` and `<!-- end generated -->`;
+what is outside the markers is written by hand.
+"""
+
+import json
+import re
+from pathlib import Path
+
+from django.conf import settings
+from pydantic import BaseModel
+
+from habbo.bus.events import EVENT_TYPES, Envelope
+from rooms.protocol import CLIENT_MESSAGES
+
+DOCS = (settings.BASE_DIR / "docs" / "protocol.md", settings.BASE_DIR / "docs" / "events.md")
+BLOCK = re.compile(r"(<!-- generated:(?P<name>[^>]+?) -->\n).*?(<!-- end generated -->)", re.S)
+
+
+def event_block(event_type: str, version: int) -> str:
+    return f"event {event_type} v{version}"
+
+
+def tables() -> dict[str, str]:
+    """Every generated table, by block name."""
+    blocks = {"protocol-messages": _messages_table(), "envelope": _fields_table(Envelope, "field")}
+    for (event_type, version), event_class in EVENT_TYPES.items():
+        blocks[event_block(event_type, version)] = _fields_table(event_class, "payload field")
+    return blocks
+
+
+def render(text: str, blocks: dict[str, str]) -> str:
+    """text with every generated block filled in; an unknown block name is an error."""
+
+    def fill(match: re.Match) -> str:
+        if match["name"] not in blocks:
+            raise ValueError(f"no generated table is called {match['name']!r}")
+        return match[1] + blocks[match["name"]] + match[3]
+
+    return BLOCK.sub(fill, text)
+
+
+def placed(text: str) -> list[str]:
+    """The names of the generated blocks in text."""
+    return [match["name"] for match in BLOCK.finditer(text)]
+
+
+def stale() -> dict[Path, str]:
+    """The documents whose tables differ from the schemas, with their rendering."""
+    blocks = tables()
+    return {path: new for path in DOCS if (new := render(old := path.read_text(), blocks)) != old}
+
+
+# -- rendering -------------------------------------------------------------------
+
+
+def _messages_table() -> str:
+    rows = ["| `type` | field | type | rule |", "|---|---|---|---|"]
+    for message in CLIENT_MESSAGES:
+        schema = message.model_json_schema()
+        fields = [(name, prop) for name, prop in schema["properties"].items() if name != "type"]
+        label = f"`{schema['properties']['type']['const']}`"
+        if not fields:
+            rows.append(f"| {label} | (none) | | |")
+        for name, prop in fields:
+            rows.append(f"| {label} | `{name}` | {_type(prop)} | {_rule(prop, name in schema['required'])} |")
+            label = ""
+    return "\n".join(rows) + "\n"
+
+
+def _fields_table(model: type[BaseModel], heading: str) -> str:
+    schema = model.model_json_schema()
+    rows = [f"| {heading} | type | rule |", "|---|---|---|"]
+    for name, prop in schema["properties"].items():
+        rows.append(f"| `{name}` | {_type(prop)} | {_rule(prop, name in schema['required'])} |")
+    return "\n".join(rows) + "\n"
+
+
+_FORMATS = {"uuid": "UUID string", "date-time": "ISO 8601 date-time string"}
+
+
+def _type(prop: dict) -> str:
+    if "anyOf" in prop:
+        return " or ".join(_type(option) for option in prop["anyOf"])
+    if prop["type"] == "null":
+        return "`null`"
+    return _FORMATS.get(prop.get("format"), prop["type"])
+
+
+def _rule(prop: dict, required: bool) -> str:
+    parts = [_constraint(option) for option in prop.get("anyOf", [prop])]
+    parts = [part for part in parts if part]
+    if not required:
+        parts.append(f"optional (default `{json.dumps(prop['default'])}`)")
+    if "description" in prop:
+        parts.append(prop["description"])
+    return "; ".join(parts).replace("|", "\\|")
+
+
+def _constraint(prop: dict) -> str:
+    if "enum" in prop:
+        return "one of " + ", ".join(f"`{value}`" for value in prop["enum"])
+    if prop.get("type") == "integer":
+        return _integer_range(prop)
+    if prop.get("type") == "string":
+        return _string_rule(prop)
+    return ""
+
+
+def _integer_range(prop: dict) -> str:
+    low = prop["exclusiveMinimum"] + 1 if "exclusiveMinimum" in prop else prop.get("minimum")
+    high = prop["exclusiveMaximum"] - 1 if "exclusiveMaximum" in prop else prop.get("maximum")
+    if low is not None and high is not None:
+        return f"{low}–{high}"
+    if low is not None:
+        return f"≥ {low}"
+    return f"≤ {high}" if high is not None else ""
+
+
+def _string_rule(prop: dict) -> str:
+    low, high = prop.get("minLength", 0), prop.get("maxLength")
+    parts = ["plain text"] if prop.get("plain_text") else []
+    if high is not None:
+        parts.append(f"{low}–{high} characters" if low else f"at most {high} characters")
+    elif low:
+        parts.append(f"at least {low} characters")
+    if "pattern" in prop:
+        parts.append(f"matches `{prop['pattern']}`")
+    return ", ".join(parts)
