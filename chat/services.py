@@ -12,7 +12,6 @@ from chat.models import ChatLine
 from habbo.bus.events import Envelope, InvalidEvent
 from habbo.bus.producer import apublish
 from habbo.models import User
-from rooms.models import Room
 
 
 class ChatRefused(Exception):
@@ -40,7 +39,10 @@ async def chat_send(
 @transaction.atomic
 def chat_store(*, line_id: uuid.UUID, event: ChatMessageSent, said_at: datetime) -> ChatLine:
     """Apply chat.message to the history; the line's id is the event's id."""
-    if not Room.objects.filter(pk=event.room_id).exists():
+    # The room model through the line's own foreign key: the rooms app uses
+    # chat (its socket carries chat), so chat does not import rooms.
+    rooms = ChatLine._meta.get_field("room").related_model.objects
+    if not rooms.filter(pk=event.room_id).exists():
         raise InvalidEvent(f"unknown room {event.room_id}")
     known = set(User.objects.filter(pk__in={event.user_id, event.recipient_id} - {None}).values_list("pk", flat=True))
     if event.user_id not in known or (event.recipient_id and event.recipient_id not in known):

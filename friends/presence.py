@@ -44,8 +44,8 @@ def _status_and_friends(user_id: int) -> tuple[dict, list[int]]:
     return status_of(user_id), friend_ids(user_id)
 
 
-async def announce(user_id: int) -> None:
-    """Tell every friend where this player is now."""
+async def announce(user_id: int, **_signal) -> None:
+    """Tell every friend where this player is now (on habbo.presence.presence_changed)."""
     status, friends = await _status_and_friends(user_id)
     message = user_notice("friend.presence", {"friend": {"id": user_id, **status}})
     layer = get_channel_layer()

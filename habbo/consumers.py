@@ -6,7 +6,6 @@ import uuid
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from friends import presence as friends_presence
 from habbo import presence
 from habbo.bus.push import user_group
 from habbo.sockets import SmallClientMessages, WithoutDbHopPerMessage
@@ -26,7 +25,7 @@ class HotelConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncJsonWebsoc
         self.conn = uuid.uuid4().hex
         await self.channel_layer.group_add(self.group, self.channel_name)
         await presence.mark_online(user.pk, self.conn)
-        await friends_presence.announce(user.pk)
+        await presence.changed(user.pk)
         self.renewal = asyncio.create_task(self._stay_online(user.pk))
 
     async def _stay_online(self, user_id: int):
@@ -39,7 +38,7 @@ class HotelConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncJsonWebsoc
             self.renewal.cancel()
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await presence.mark_offline(self.scope["user"].pk, self.conn)
-            await friends_presence.announce(self.scope["user"].pk)
+            await presence.changed(self.scope["user"].pk)
 
     async def receive_json(self, content, **kwargs):
         await self.send_json({"type": "error", "code": "read_only", "message": "this socket only delivers notices"})

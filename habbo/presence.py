@@ -8,9 +8,20 @@ expires, so nobody stays online forever.
 
 import time
 
+from django.dispatch import Signal
+
 from habbo.redis import redis
 
 ONLINE_TTL_S = 90  # a hotel socket renews every ONLINE_TTL_S / 3
+
+# Where a player can be seen changed: a hotel socket opened or closed, or
+# they entered or left a room. Sent with `user_id`; the apps that show it
+# (friends) connect to it, so the sockets need not know them.
+presence_changed = Signal()
+
+
+async def changed(user_id: int) -> None:
+    await presence_changed.asend(sender=None, user_id=user_id)
 
 
 def _key(user_id: int) -> str:

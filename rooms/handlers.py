@@ -1,6 +1,8 @@
 """Kafka handlers for the rooms consumer: thin doors into rooms.services."""
 
 from habbo.bus.events import Envelope
+from habbo.bus.registry import ConsumerSpec, register
+from habbo.bus.topics import ROOM_EVENTS
 from rooms import services
 from rooms.events import RoomCreated, UserEntered, UserLeft
 
@@ -27,3 +29,25 @@ def visit_user_left(event: UserLeft, envelope: Envelope) -> None:
     services.visit_log_record(
         visit_id=event.visit_id, room_id=event.room_id, user_id=event.user_id, left_at=envelope.occurred_at
     )
+
+
+register(
+    ConsumerSpec(
+        name="rooms",
+        topic=ROOM_EVENTS,
+        handlers={"room.created": room_created},
+        description="creates rooms and tells their owners",
+    ),
+    ConsumerSpec(
+        name="room-stats",
+        topic=ROOM_EVENTS,
+        handlers={"room.user_entered": stats_user_entered, "room.user_left": stats_user_left},
+        description="keeps each room's player count for the navigator",
+    ),
+    ConsumerSpec(
+        name="visit-log",
+        topic=ROOM_EVENTS,
+        handlers={"room.user_entered": visit_user_entered, "room.user_left": visit_user_left},
+        description="records who was in which room, from when to when",
+    ),
+)

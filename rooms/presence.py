@@ -12,7 +12,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from chat.selectors import recent_lines
-from friends import presence as friends_presence
+from habbo import presence
 from habbo.bus import outbox
 from habbo.bus.producer import EventBusUnavailable, apublish
 from habbo.models import User
@@ -89,7 +89,7 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ava
     # Only now, with the player in, does their other socket (if any) go.
     if entry.previous and entry.previous["conn"] != conn:
         await get_channel_layer().send(entry.previous["channel"], {"type": "room.replaced"})
-    await friends_presence.announce(user.pk)
+    await presence.changed(user.pk)
     return entry.avatar
 
 
@@ -97,7 +97,7 @@ async def leave(room: LoadedRoom, avatar: Avatar) -> None:
     """Take the avatar out, unless a newer socket of the same player owns it."""
     await release_user(avatar.id, avatar.conn)
     if await _take_out(room, avatar, actor=avatar.id):
-        await friends_presence.announce(avatar.id)
+        await presence.changed(avatar.id)
 
 
 async def reap(room: LoadedRoom) -> None:

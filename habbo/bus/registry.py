@@ -6,16 +6,17 @@ per event type, or one `batch_handler(items)` that takes every event of a
 batch of its `batch_types` in order, as a list of (event, envelope), and can
 check and write them all with a few queries. Both run in the batch's
 transaction. Event types a consumer has no handler for are skipped (and
-committed). Handlers are dotted paths, imported when the consumer starts.
+committed). Each app registers its consumers in its `handlers` module, which
+habbo's AppConfig loads as it loads every app's `events`: the bus names no app.
 """
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.utils.module_loading import import_string
+from django.core.exceptions import ImproperlyConfigured
 
-from habbo.bus.topics import CHAT_MESSAGES, FRIEND_REQUESTS, PRIVATE_MESSAGES, ROOM_EVENTS, Topic
+from habbo.bus.topics import Topic
 
 ApplyItems = Callable[[list[tuple]], None]
 
@@ -25,8 +26,8 @@ class ConsumerSpec:
     name: str
     topic: Topic
     description: str
-    handlers: dict[str, str] = field(default_factory=dict)
-    batch_handler: str = ""
+    handlers: dict[str, Callable] = field(default_factory=dict)
+    batch_handler: ApplyItems | None = None
     batch_types: tuple[str, ...] = ()
     # For side effects a rollback cannot take back (a sent e-mail): never
     # applied again because another event of its batch was refused.
@@ -39,75 +40,28 @@ class ConsumerSpec:
         if not self.group:
             object.__setattr__(self, "group", self.name)
 
-    @functools.cached_property
+    @cached_property
     def event_types(self) -> frozenset[str]:
         return frozenset(self.handlers) | frozenset(self.batch_types)
 
     def resolve(self) -> ApplyItems:
         """The function that applies a list of (event, envelope)."""
         if self.batch_handler:
-            return import_string(self.batch_handler)
-        handlers = {event_type: import_string(path) for event_type, path in self.handlers.items()}
+            return self.batch_handler
 
         def apply_each(items: list[tuple]) -> None:
             for event, envelope in items:
-                handlers[envelope.type](event, envelope)
+                self.handlers[envelope.type](event, envelope)
 
         return apply_each
 
 
-CONSUMERS: dict[str, ConsumerSpec] = {
-    spec.name: spec
-    for spec in (
-        ConsumerSpec(
-            name="rooms",
-            topic=ROOM_EVENTS,
-            handlers={"room.created": "rooms.handlers.room_created"},
-            description="creates rooms and tells their owners",
-        ),
-        ConsumerSpec(
-            name="room-stats",
-            topic=ROOM_EVENTS,
-            handlers={
-                "room.user_entered": "rooms.handlers.stats_user_entered",
-                "room.user_left": "rooms.handlers.stats_user_left",
-            },
-            description="keeps each room's player count for the navigator",
-        ),
-        ConsumerSpec(
-            name="visit-log",
-            topic=ROOM_EVENTS,
-            handlers={
-                "room.user_entered": "rooms.handlers.visit_user_entered",
-                "room.user_left": "rooms.handlers.visit_user_left",
-            },
-            description="records who was in which room, from when to when",
-        ),
-        ConsumerSpec(
-            name="chat-history",
-            topic=CHAT_MESSAGES,
-            handlers={"chat.message": "chat.handlers.chat_message"},
-            description="stores every chat line anyone saw",
-        ),
-        ConsumerSpec(
-            name="friends",
-            topic=FRIEND_REQUESTS,
-            batch_handler="friends.rules.apply_friend_events",
-            batch_types=("friend.requested", "friend.accepted", "friend.declined", "friend.removed"),
-            description="applies friend requests, answers and removals; tells both players",
-        ),
-        ConsumerSpec(
-            name="messenger",
-            topic=PRIVATE_MESSAGES,
-            handlers={"message.sent": "friends.handlers.message_sent"},
-            description="stores private messages between friends and delivers them live",
-        ),
-        ConsumerSpec(
-            name="notifications",
-            topic=FRIEND_REQUESTS,
-            handlers={"friend.requested": "friends.handlers.notify_offline"},
-            one_transaction_per_event=True,
-            description="e-mails players who were offline when a friend request came",
-        ),
-    )
-}
+CONSUMERS: dict[str, ConsumerSpec] = {}
+
+
+def register(*specs: ConsumerSpec) -> None:
+    """Add consumers (from an app's handlers module)."""
+    for spec in specs:
+        if spec.name in CONSUMERS:
+            raise ImproperlyConfigured(f"consumer {spec.name!r} is registered twice")
+        CONSUMERS[spec.name] = spec
