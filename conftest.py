@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+from websockets.asyncio.client import connect as ws_connect
 from asgiref.sync import sync_to_async
 from confluent_kafka import Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient
@@ -29,6 +30,7 @@ from django.db import connection, connections
 from django.test import Client
 
 from habbo.bus.producer import EventBusUnavailable
+from habbo.redis import redis
 
 ROOT = Path(__file__).resolve().parent
 SUBPROCESS_APP_NAME = "hotel-test-subprocess"
@@ -269,6 +271,16 @@ def stay_in_room(server: Server, room, user) -> subprocess.Popen:
     return client
 
 
+def room_socket(server: Server, room, cookie: str):
+    """A real WebSocket client on a room of a real daphne (`async with`)."""
+    return ws_connect(
+        f"{server.ws_url}/ws/rooms/{room.pk}/",
+        origin=server.url,
+        additional_headers={"Cookie": f"sessionid={cookie}"},
+        open_timeout=15,
+    )
+
+
 def session_cookie(user) -> str:
     """A logged-in session for a real browser or WebSocket client."""
     client = Client()
@@ -311,6 +323,16 @@ def log_in(browser, server, username):
     page.click("button[type=submit]")
     page.wait_for_url(f"{server.url}/")
     return page
+
+
+@pytest.fixture
+async def clean_redis():
+    """For async tests: clear the live state (rooms, players, outbox) afterwards."""
+    yield
+    client = redis()
+    keys = [k async for k in client.scan_iter("live:*")]
+    if keys:
+        await client.delete(*keys)
 
 
 @pytest.fixture

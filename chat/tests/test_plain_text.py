@@ -16,7 +16,6 @@ from chat.models import ChatLine
 from conftest import wait_for
 from habbo.bus.producer import publish
 from habbo.bus.topics import CHAT_MESSAGES
-from habbo.redis import redis
 from habbo.routing import websocket_urlpatterns
 from rooms.models import Room
 
@@ -27,15 +26,6 @@ REFUSED = ["\x80", "\x85", "\x9f", "\u202e", "\u200b", "\u2066"]
 @pytest.fixture
 def room(make_player):
     return Room.objects.create(owner=make_player(), name="Text room", floor_plan="0000\n0000", door_x=0, door_y=0)
-
-
-@pytest.fixture
-async def clean_redis():
-    yield
-    client = redis()
-    keys = [k async for k in client.scan_iter("live:*")]
-    if keys:
-        await client.delete(*keys)
 
 
 async def enter(user, room) -> WebsocketCommunicator:

@@ -11,7 +11,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from conftest import session_cookie, stay_in_room
+from conftest import room_socket, session_cookie, stay_in_room
 from habbo.sockets import CLIENT_MESSAGE_MAX
 from rooms.live import Avatar, LiveRoom, now_ms
 from rooms.models import Room
@@ -23,15 +23,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def room(make_player):
     owner = make_player("owner")
     return Room.objects.create(owner=owner, name="Shared room", floor_plan="\n".join(["000000"] * 6), door_x=0, door_y=0)
-
-
-def open_socket(server, room, cookie: str):
-    return connect(
-        f"{server.ws_url}/ws/rooms/{room.pk}/",
-        origin=server.url,
-        additional_headers={"Cookie": f"sessionid={cookie}"},
-        open_timeout=10,
-    )
 
 
 async def next_of(socket, type_: str, timeout: float = 10, where=lambda m: True) -> dict:
@@ -48,7 +39,7 @@ def test_a_walk_on_one_process_is_seen_on_the_other(daphne_server, room, make_pl
     alice_cookie, bob_cookie = session_cookie(alice), session_cookie(bob)
 
     async def scenario():
-        async with open_socket(one, room, alice_cookie) as a, open_socket(two, room, bob_cookie) as b:
+        async with room_socket(one, room, alice_cookie) as a, room_socket(two, room, bob_cookie) as b:
             assert (await next_of(a, "snapshot"))["you"] == alice.pk
             snapshot = await next_of(b, "snapshot")
             assert "alice" in [p["name"] for p in snapshot["avatars"]], "bob's process sees alice from Redis"
@@ -72,7 +63,7 @@ def test_a_silent_drop_is_cleaned_up(daphne_server, room, make_player):
     try:
 
         async def watch():
-            async with open_socket(two, room, bob_cookie) as b:
+            async with room_socket(two, room, bob_cookie) as b:
                 snapshot = await next_of(b, "snapshot")
                 assert "alice" in [p["name"] for p in snapshot["avatars"]]
                 client.send_signal(signal.SIGSTOP)  # no close frame, no more pongs
@@ -91,14 +82,14 @@ def test_a_dead_process_players_are_cleared_by_another(daphne_server, room, make
     alice_cookie, bob_cookie = session_cookie(alice), session_cookie(bob)
 
     async def scenario():
-        async with open_socket(one, room, alice_cookie) as a:
+        async with room_socket(one, room, alice_cookie) as a:
             await next_of(a, "snapshot")
-            async with open_socket(two, room, bob_cookie) as b:
+            async with room_socket(two, room, bob_cookie) as b:
                 await next_of(b, "snapshot")
                 one.proc.send_signal(signal.SIGKILL)  # no disconnect handler runs there
                 left = await next_of(b, "user_left", timeout=20)
                 assert left["user"] == alice.pk
-            async with open_socket(two, room, bob_cookie) as b:
+            async with room_socket(two, room, bob_cookie) as b:
                 assert [p["name"] for p in (await next_of(b, "snapshot"))["avatars"]] == ["bob"]
 
     asyncio.run(scenario())
@@ -114,7 +105,7 @@ def test_foreign_origins_and_oversized_frames_are_refused(daphne_server, room, m
                                additional_headers={"Cookie": f"sessionid={cookie}"}):
                 pass
         assert refused.value.response.status_code == 403
-        async with open_socket(server, room, cookie) as ws:
+        async with room_socket(server, room, cookie) as ws:
             await next_of(ws, "snapshot")
             await ws.send(json.dumps({"type": "say", "text": "x" * 20_000}))
             with pytest.raises(ConnectionClosed) as closed:
@@ -122,7 +113,7 @@ def test_foreign_origins_and_oversized_frames_are_refused(daphne_server, room, m
                     await asyncio.wait_for(ws.recv(), 10)
             # Daphne drops it (1009 "message too big", or no close frame at all).
             assert closed.value.rcvd is None or closed.value.rcvd.code == 1009
-        async with open_socket(server, room, cookie) as ws:  # the server carries on
+        async with room_socket(server, room, cookie) as ws:  # the server carries on
             assert (await next_of(ws, "snapshot"))["room"]["name"] == "Shared room"
             await ws.send(b"\x00\x01")
             with pytest.raises(ConnectionClosed) as closed:
@@ -146,7 +137,7 @@ def test_a_crowded_rooms_snapshot_may_be_bigger_than_what_a_client_may_send(daph
         for uid in range(2_000_000, 2_000_120):
             ghost = Avatar(uid, f"{'g' * 140}{uid}", {}, [(uid % 16, uid // 16 % 16)], now_ms(), "c", "ch", uuid.uuid4().hex)
             await live.join(ghost, ballroom.capacity)
-        async with open_socket(server, ballroom, cookie) as ws:
+        async with room_socket(server, ballroom, cookie) as ws:
             raw = await asyncio.wait_for(ws.recv(), 10)
             assert len(raw) > CLIENT_MESSAGE_MAX
             assert len(json.loads(raw)["avatars"]) == 121

@@ -8,10 +8,9 @@ import asyncio
 import json
 
 import pytest
-from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from conftest import session_cookie
+from conftest import room_socket, session_cookie
 from rooms.consumers import CLOSE_REPLACED
 from rooms.live import LiveRoom
 from rooms.models import Room
@@ -63,15 +62,6 @@ class Observer:
         await self.until(by_one)
 
 
-def open_socket(server, room, cookie: str):
-    return connect(
-        f"{server.ws_url}/ws/rooms/{room.pk}/",
-        origin=server.url,
-        additional_headers={"Cookie": f"sessionid={cookie}"},
-        open_timeout=15,
-    )
-
-
 async def first(socket, type_: str) -> dict:
     async with asyncio.timeout(15):
         while True:
@@ -93,7 +83,7 @@ async def closed_with(socket) -> int | None:
 async def enter_twice(one, two, room, cookies: tuple[str, str]):
     """Both sockets of one player at once; returns (survivor, close code of the other)."""
     first_socket, second_socket = await asyncio.gather(
-        open_socket(one, room, cookies[0]).__aenter__(), open_socket(two, room, cookies[1]).__aenter__()
+        room_socket(one, room, cookies[0]).__aenter__(), room_socket(two, room, cookies[1]).__aenter__()
     )
     closes = {asyncio.create_task(closed_with(s)): s for s in (first_socket, second_socket)}
     done, pending = await asyncio.wait(closes, timeout=15, return_when=asyncio.FIRST_COMPLETED)
@@ -114,7 +104,7 @@ def test_simultaneous_entries_leave_one_avatar_one_socket_and_no_ghosts(daphne_s
 
     async def scenario():
         live = LiveRoom(room.pk)
-        async with open_socket(one, room, watcher_cookie) as w:
+        async with room_socket(one, room, watcher_cookie) as w:
             observer = Observer(w, await first(w, "snapshot"))
             for round_ in range(ROUNDS):
                 results = await asyncio.gather(*(enter_twice(one, two, room, cookies[p.pk][round_]) for p in players))
@@ -127,7 +117,7 @@ def test_simultaneous_entries_leave_one_avatar_one_socket_and_no_ghosts(daphne_s
                 in_redis = {a.id for a in await live.avatars()}
                 assert in_redis == {watcher.pk, *(p.pk for p in players)}
                 assert observer.seen == in_redis, "the watcher sees exactly who is in the room"
-                async with open_socket(two, room, newcomer_cookie) as n:
+                async with room_socket(two, room, newcomer_cookie) as n:
                     snapshot = await first(n, "snapshot")
                     assert {a["id"] for a in snapshot["avatars"]} == in_redis | {snapshot["you"]}
                 await observer.until(lambda f: f["type"] == "user_left" and f["user"] == snapshot["you"])
