@@ -5,10 +5,10 @@ which room (their room socket). Changes are pushed to each friend's
 import json
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 
+from friends.pushes import FriendPresence
 from friends.selectors import friend_ids
-from habbo.bus.push import user_group, user_notice
+from habbo.bus.push import notify
 from habbo.presence import online_query
 from habbo.redis import sync_redis
 from rooms.models import Room
@@ -47,7 +47,4 @@ def _status_and_friends(user_id: int) -> tuple[dict, list[int]]:
 async def announce(user_id: int, **_signal) -> None:
     """Tell every friend where this player is now (on habbo.presence.presence_changed)."""
     status, friends = await _status_and_friends(user_id)
-    message = user_notice("friend.presence", {"friend": {"id": user_id, **status}})
-    layer = get_channel_layer()
-    for friend in friends:
-        await layer.group_send(user_group(friend), message)
+    await notify(friends, FriendPresence(friend={"id": user_id, **status}))

@@ -21,10 +21,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from friends.events import FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested
+from friends import pushes
 from friends.models import FriendRequest, Friendship
 from friends.presence import statuses_of
 from habbo.bus.events import Envelope, Event, InvalidEvent
-from habbo.bus.push import notify_on_commit
+from habbo.bus.push import Notice, notify_on_commit
 from habbo.models import User
 
 FRIEND_LIMIT = 300
@@ -106,8 +107,8 @@ class FriendBook:
         self._decided: dict[int, FriendRequest] = {}
         self._unfriended: set[Pair] = set()
         self._befriended: set[Pair] = set()
-        # (user id, kind, data): data may be a callable, evaluated once the rows are written.
-        self._notices: list[tuple[int, str, dict | Callable[[], dict]]] = []
+        # (user id, notice): a callable makes the notice once the rows are written.
+        self._notices: list[tuple[int, Notice | Callable[[], Notice]]] = []
 
     # -- the events ----------------------------------------------------------
 
@@ -138,8 +139,8 @@ class FriendBook:
         request = FriendRequest(sender=sender, recipient=recipient)
         self._created.append(request)
         self.pending[(sender.pk, recipient.pk)] = request
-        self._notice(recipient.pk, "friend.requested", lambda: {"request": {"id": request.pk, "from": card(sender)}})
-        self._notice(sender.pk, "friend.request_sent", {"to": card(recipient)})
+        self._notice(recipient.pk, lambda: pushes.FriendRequested(request={"id": request.pk, "from": card(sender)}))
+        self._notice(sender.pk, pushes.FriendRequestSent(to=card(recipient)))
 
     def accepted(self, event: FriendAccepted, actor_id: int | None) -> None:
         request = self._answered(event, actor_id)
@@ -154,7 +155,7 @@ class FriendBook:
         if request is None:
             return
         self._decide(request, FriendRequest.Status.DECLINED)
-        self._notice(request.recipient_id, "friend.declined", {"request": {"id": request.pk}})
+        self._notice(request.recipient_id, pushes.FriendDeclined(request={"id": request.pk}))
 
     def removed(self, event: FriendRemoved, actor_id: int | None) -> None:
         user, friend = self._players(event, actor_id, event.sender_id)
@@ -167,8 +168,8 @@ class FriendBook:
         else:
             self._unfriended.add(key)
         self.friend_count.subtract([user.pk, friend.pk])
-        self._notice(user.pk, "friend.removed", {"friend": {"id": friend.pk}})
-        self._notice(friend.pk, "friend.removed", {"friend": {"id": user.pk}})
+        self._notice(user.pk, pushes.FriendRemoved(friend={"id": friend.pk}))
+        self._notice(friend.pk, pushes.FriendRemoved(friend={"id": user.pk}))
 
     # -- writing ---------------------------------------------------------------
 
@@ -186,8 +187,8 @@ class FriendBook:
         Friendship.objects.bulk_create(
             [Friendship(user_low_id=low, user_high_id=high) for low, high in self._befriended]
         )
-        for user_id, kind, data in self._notices:
-            notify_on_commit(user_id, kind, data() if callable(data) else data)
+        for user_id, notice in self._notices:
+            notify_on_commit(user_id, notice() if callable(notice) else notice)
 
     # -- helpers ---------------------------------------------------------------
 
@@ -231,17 +232,17 @@ class FriendBook:
                 self._befriended.add(key)
             self.friend_count.update([sender, recipient])
 
-        def friend(user_id: int) -> Callable[[], dict]:
-            return lambda: {"friend": card(self.users[user_id]) | statuses_of([user_id])[user_id]}
+        def friend(user_id: int) -> Callable[[], Notice]:
+            return lambda: pushes.FriendAccepted(friend=card(self.users[user_id]) | statuses_of([user_id])[user_id])
 
-        self._notice(sender, "friend.accepted", friend(recipient))
-        self._notice(recipient, "friend.accepted", friend(sender))
+        self._notice(sender, friend(recipient))
+        self._notice(recipient, friend(sender))
 
     def _refuse(self, user_id: int, message: str) -> None:
-        self._notice(user_id, "friend.refused", {"message": message})
+        self._notice(user_id, pushes.FriendRefused(message=message))
 
-    def _notice(self, user_id: int, kind: str, data: dict | Callable[[], dict]) -> None:
-        self._notices.append((user_id, kind, data))
+    def _notice(self, user_id: int, notice: Notice | Callable[[], Notice]) -> None:
+        self._notices.append((user_id, notice))
 
 
 def apply_friend_events(items: list[tuple[Event, Envelope]]) -> None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from friends.events import MESSAGE_MAX, FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested, MessageSent
+from friends import pushes
 from friends.models import FriendRequest, Friendship, OfflineNotice, PrivateMessage
 from friends.rules import check_actor, pair, sql_table
 from habbo.bus.events import InvalidEvent
@@ -145,14 +146,14 @@ def apply_message(*, event: MessageSent, message_id, sent_at, actor_id: int | No
     sender, recipient = players[event.sender_id], players[event.recipient_id]
     if not are_friends(sender.pk, recipient.pk):
         refusal = f"Your message to {recipient.username} was not sent: you are not friends."
-        return notify_on_commit(sender.pk, "friend.refused", {"message": refusal})
+        return notify_on_commit(sender.pk, pushes.FriendRefused(message=refusal))
     message, created = PrivateMessage.objects.get_or_create(
         id=message_id, defaults={"sender": sender, "recipient": recipient, "text": event.text, "sent_at": sent_at}
     )
     if created:
         card = _message_card(message)
-        notify_on_commit(recipient.pk, "message.received", {"message": card})
-        notify_on_commit(sender.pk, "message.sent", {"message": card})
+        notify_on_commit(recipient.pk, pushes.MessageReceived(message=card))
+        notify_on_commit(sender.pk, pushes.MessageSent(message=card))
 
 
 def conversation_read(*, user: User, friend_id: int) -> list[PrivateMessage]:

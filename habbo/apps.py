@@ -6,8 +6,8 @@ class HabboConfig(AppConfig):
     verbose_name = "Hotel"
 
     def ready(self):
-        # Declaring an event class registers it, and each app registers its
-        # consumers in its handlers module: load every app's.
+        # Declaring an event or a notice class registers it, and each app
+        # registers its consumers in its handlers module: load every app's.
         from django.utils.module_loading import autodiscover_modules
 
-        autodiscover_modules("events", "handlers")
+        autodiscover_modules("events", "pushes", "handlers")

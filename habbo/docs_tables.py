@@ -15,6 +15,8 @@ from django.conf import settings
 from pydantic import BaseModel
 
 from habbo.bus.events import EVENT_TYPES, Envelope
+from habbo.bus.push import NOTICE_KINDS
+from rooms.frames import FRAMES, WhisperLine
 from rooms.protocol import CLIENT_MESSAGES
 
 DOCS = (settings.BASE_DIR / "docs" / "protocol.md", settings.BASE_DIR / "docs" / "events.md")
@@ -27,7 +29,12 @@ def event_block(event_type: str, version: int) -> str:
 
 def tables() -> dict[str, str]:
     """Every generated table, by block name."""
-    blocks = {"protocol-messages": _messages_table(), "envelope": _fields_table(Envelope, "field")}
+    blocks = {
+        "protocol-messages": _messages_table(),
+        "protocol-frames": _nested_table(FRAMES, "type", _frame_label),
+        "protocol-notices": _nested_table(NOTICE_KINDS.values(), "notice `type`", lambda model: model.KIND),
+        "envelope": _fields_table(Envelope, "field"),
+    }
     for (event_type, version), event_class in EVENT_TYPES.items():
         blocks[event_block(event_type, version)] = _fields_table(event_class, "payload field")
     return blocks
@@ -78,6 +85,69 @@ def _fields_table(model: type[BaseModel], heading: str) -> str:
     for name, prop in schema["properties"].items():
         rows.append(f"| `{name}` | {_type(prop)} | {_rule(prop, name in schema['required'])} |")
     return "\n".join(rows) + "\n"
+
+
+def _frame_label(frame: type[BaseModel]) -> str:
+    return frame.model_fields["type"].default + (" (a whisper)" if frame is WhisperLine else "")
+
+
+def _nested_table(models, heading: str, label) -> str:
+    """One row per field of each model, nested objects and lists of them
+    spelled out as `a.b` and `a[].b`."""
+    rows = [f"| {heading} | field | type |", "|---|---|---|"]
+    for model in models:
+        schema = model.model_json_schema(by_alias=True)
+        fields = [(name, typ) for name, typ in _flatten(schema, schema, "") if name != "type"]
+        first = f"`{label(model)}`"
+        for name, typ in fields or [("(none)", "")]:
+            rows.append(f"| {first} | `{name}` | {typ} |" if typ else f"| {first} | {name} | |")
+            first = ""
+    return "\n".join(rows) + "\n"
+
+
+def _flatten(root: dict, schema: dict, prefix: str):
+    """(dotted name, type) of every leaf field under schema."""
+    for name, prop in schema.get("properties", {}).items():
+        yield from _leaves(root, _resolve(root, prop), prefix + name)
+
+
+def _leaves(root: dict, prop: dict, name: str, nullable: bool = False):
+    options = [_resolve(root, option) for option in prop.get("anyOf", [prop])]
+    nullable = nullable or any(option.get("type") == "null" for option in options)
+    (prop,) = [option for option in options if option.get("type") != "null"]
+    or_null = " or `null`" if nullable else ""
+    if prop.get("type") == "object" and "properties" in prop:
+        yield name, f"object{or_null}"
+        yield from _flatten(root, prop, name + ".")
+    elif prop.get("type") == "array" and "prefixItems" in prop:
+        yield name, "[" + ", ".join(item["type"] for item in prop["prefixItems"]) + "]" + or_null
+    elif prop.get("type") == "array":
+        items = _resolve(root, prop["items"])
+        if items.get("type") == "object" and "properties" in items:
+            yield name, f"array of objects{or_null}"
+            yield from _flatten(root, items, name + "[].")
+        else:
+            yield name, f"array of {_leaf_type(items)}{or_null}"
+    else:
+        yield name, _leaf_type(prop) + or_null
+
+
+def _leaf_type(prop: dict) -> str:
+    if "const" in prop:
+        return f"`{json.dumps(prop['const'])}`"
+    if "enum" in prop:
+        return "one of " + ", ".join(f"`{value}`" for value in prop["enum"])
+    if prop.get("type") == "array" and "prefixItems" in prop:
+        return "[" + ", ".join(item["type"] for item in prop["prefixItems"]) + "]"
+    if prop.get("type") == "object":
+        return "object of " + _leaf_type(prop.get("additionalProperties", {"type": "any"})) + " values"
+    return _FORMATS.get(prop.get("format"), prop.get("type", "any"))
+
+
+def _resolve(root: dict, prop: dict) -> dict:
+    if "$ref" in prop:
+        return root["$defs"][prop["$ref"].rsplit("/", 1)[1]]
+    return prop
 
 
 _FORMATS = {"uuid": "UUID string", "date-time": "ISO 8601 date-time string"}

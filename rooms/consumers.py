@@ -18,7 +18,7 @@ from chat.services import ChatRefused, chat_send
 from habbo import direct_frames
 from habbo.bus.producer import EventBusUnavailable
 from habbo.sockets import SmallClientMessages, WithoutDbHopPerMessage
-from rooms import presence
+from rooms import frames, presence
 from rooms.fanout import broadcast, fanout
 from rooms.heartbeat import heartbeats
 from rooms.presence import room_event
@@ -80,7 +80,7 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
             raise
         self.joined = True
         try:
-            await self.send_json(await presence.snapshot(self.room, self.user.pk))
+            await self.send_frame_now(await presence.snapshot(self.room, self.user.pk))
             held, self.held_frames = self.held_frames, None
             for frame in held:
                 await self.send_frame(frame)
@@ -145,7 +145,7 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
         now = now_ms()
         occupied = fanout().occupied(self.room.id, now, but=self.user.pk)
         moved = plan_walk(self.avatar, self.room.plan, (message.x, message.y), self.room.furniture_blocking | occupied, now)
-        walk = {"type": "walk", "user": self.user.pk, "path": moved.path, "started_at": moved.started_at}
+        walk = frames.Walk.model_construct(user=self.user.pk, path=moved.path, started_at=moved.started_at)
         if not await self.live.move(moved, walk):
             # Cleared as gone (no heartbeat in time) or taken over: start afresh.
             return await self.close(CLOSE_GONE, "you are no longer in the room; reconnect")
@@ -162,7 +162,7 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
     async def _wave(self, message: Wave):
         if not await self._still_here():
             return
-        await broadcast(self.room.id, {"type": "wave", "user": self.user.pk})
+        await broadcast(self.room.id, frames.Wave.model_construct(user=self.user.pk))
 
     async def _chat(self, message: Say | Shout):
         if not await self._still_here():
@@ -179,9 +179,9 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
             return await self._error("not_here", f"{message.to} is not in this room.")
         envelope = await self._send_line(kind="whisper", text=message.text, recipient_id=target.id)
         if envelope:
-            line = self._line(envelope, "whisper", message.text) | {"to": target.id}
+            line = self._line(envelope, "whisper", message.text, to=target.id)
             await self.channel_layer.send(target.channel, room_event(line))
-            await self.send_json(line)
+            await self.send_frame_now(line)
 
     async def _send_line(self, **line):
         try:
@@ -192,21 +192,23 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
             await self._error("unavailable", "Your message could not be sent; nobody saw it. Try again.")
         return None
 
-    def _line(self, envelope, kind: str, text: str) -> dict:
-        return {
-            "type": "chat",
-            "user": self.user.pk,
-            "name": self.user.username,
-            "kind": kind,
-            "text": text,
-            "at": int(envelope.occurred_at.timestamp() * 1000),
-        }
+    def _line(self, envelope, kind: str, text: str, **whisper_to: int) -> frames.Chat:
+        line = frames.WhisperLine if whisper_to else frames.Chat
+        return line.model_construct(
+            user=self.user.pk,
+            name=self.user.username,
+            kind=kind,
+            text=text,
+            at=int(envelope.occurred_at.timestamp() * 1000),
+            **whisper_to,
+        )
 
     async def _error(self, code: str, message: str):
-        await self.send_json({"type": "error", "code": code, "message": message})
+        await self.send_frame_now(frames.Error(code=code, message=message))
 
-    async def send_json(self, content):
-        await self.send(text_data=json.dumps(content))
+    async def send_frame_now(self, frame: frames.Frame):
+        """A frame for this socket alone, in order with what it was sent before."""
+        await self.send(text_data=frames.frame_text(frame))
 
     async def send(self, text_data=None, bytes_data=None, close=False):
         try:

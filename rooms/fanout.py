@@ -26,7 +26,8 @@ from redis import asyncio as aioredis
 from habbo.direct_frames import Frame
 from habbo.loops import per_loop
 from habbo.redis import redis
-from rooms.live import LiveRoom, Standing, frame_text, frames_channel, occupied_tiles
+from rooms import frames
+from rooms.live import LiveRoom, Standing, frames_channel, occupied_tiles
 from rooms.pathfinding import Tile
 
 log = logging.getLogger(__name__)
@@ -39,9 +40,9 @@ class Socket(Protocol):
     async def send_frame(self, frame: Frame) -> None: ...
 
 
-async def broadcast(room_id, payload: dict) -> None:
-    """Send `payload` to every socket in the room, in every process."""
-    await redis().publish(frames_channel(room_id), frame_text(payload))
+async def broadcast(room_id, frame: frames.Frame) -> None:
+    """Send `frame` to every socket in the room, in every process."""
+    await redis().publish(frames_channel(room_id), frames.frame_text(frame))
 
 
 def _apply(standing: Standing, event: dict) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from habbo.bus.outbox import outbox_key
 from habbo.redis import redis, run_script
+from rooms.frames import AvatarView, UserEntered, UserLeft, Walk, frame_text
 from rooms.pathfinding import Tile
 
 STEP_MS = 500  # the Habbo cadence: one tile every 500 ms, 2 tiles a second
@@ -32,11 +33,6 @@ def now_ms() -> int:
 
 def frames_channel(room_id) -> str:
     return f"room-frames:{room_id}"
-
-
-def frame_text(payload: dict) -> str:
-    """A room frame as published on frames_channel."""
-    return orjson.dumps(payload).decode()
 
 
 @dataclass
@@ -59,15 +55,9 @@ class Avatar:
     def to_json(self) -> str:
         return orjson.dumps(self).decode()
 
-    def public(self) -> dict:
+    def public(self) -> AvatarView:
         """What other players see: never the connection or channel."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "figure": self.figure,
-            "path": [list(t) for t in self.path],
-            "started_at": self.started_at,
-        }
+        return AvatarView(id=self.id, name=self.name, figure=self.figure, path=self.path, started_at=self.started_at)
 
     def step_index(self, at_ms: int) -> int:
         return _step_index(self.path, self.started_at, at_ms)
@@ -222,7 +212,7 @@ class LiveRoom:
     async def join(self, avatar: Avatar, capacity: int) -> "Entry":
         """Enter the room and become the player's one socket (see _ENTER)."""
         claim = json.dumps({"room": self.room_id, "conn": avatar.conn, "channel": avatar.channel})
-        entered = frame_text({"type": "user_entered", "user": avatar.public()})
+        entered = frame_text(UserEntered(user=avatar.public()))
         reply = await run_script(_ENTER, [self.key, self.seen_key, user_key(avatar.id), self.seq_key], [
             avatar.id, avatar.to_json(), capacity, now_ms(), avatar.conn, avatar.channel, claim,
             frames_channel(self.room_id), entered])
@@ -231,7 +221,7 @@ class LiveRoom:
         outcome, raw, previous, present, seq = reply
         return Entry(outcome, Avatar.from_json(raw), json.loads(previous) if previous else None, present, seq)
 
-    async def move(self, avatar: Avatar, frame: dict) -> bool:
+    async def move(self, avatar: Avatar, frame: Walk) -> bool:
         """Store a moved avatar and broadcast `frame` to the room, unless
         another socket has taken the avatar over (then neither happens)."""
         return bool(await run_script(_MOVE, [self.key, self.seen_key], [
@@ -249,7 +239,7 @@ class LiveRoom:
         return await self._remove(user_id, conn, outbox_entry)
 
     async def _remove(self, user_id: int, conn: str, outbox_entry: str) -> str | None:
-        left = frame_text({"type": "user_left", "user": user_id})
+        left = frame_text(UserLeft(user=user_id))
         return await run_script(_REMOVE, [self.key, self.seen_key, self.seq_key, outbox_key()], [
             user_id, conn, frames_channel(self.room_id), left, outbox_entry])
 

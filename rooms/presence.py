@@ -2,7 +2,6 @@
 whose socket or process is gone. Entering and leaving are durable events
 (room.user_entered / room.user_left) for the room-stats and visit-log consumers."""
 
-import json
 import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,6 +17,7 @@ from habbo.bus.producer import EventBusUnavailable, apublish
 from habbo.models import User
 from rooms.events import UserEntered, UserLeft
 from rooms.floorplan import FloorPlan
+from rooms.frames import Frame, RoomView, Snapshot, frame_text
 from rooms.live import FULL, JOINED, Avatar, LiveRoom, now_ms, release_user, restore_user
 from rooms.models import Room, RoomItem
 from rooms.movement import furniture_tiles
@@ -27,9 +27,9 @@ class RoomFull(Exception):
     pass
 
 
-def room_event(payload: dict) -> dict:
+def room_event(frame: Frame) -> dict:
     """A channel-layer message for one room socket (a whisper)."""
-    return {"type": "room.event", "text": json.dumps(payload)}
+    return {"type": "room.event", "text": frame_text(frame)}
 
 
 @dataclass(frozen=True)
@@ -124,20 +124,19 @@ async def find_present(live: LiveRoom, username: str) -> Avatar | None:
     return next((a for a in await live.avatars() if a.name.lower() == username.lower()), None)
 
 
-async def snapshot(room: LoadedRoom, user_id: int) -> dict:
+async def snapshot(room: LoadedRoom, user_id: int) -> Snapshot:
     avatars = await LiveRoom(room.id).avatars()
-    return {
-        "type": "snapshot",
-        "you": user_id,
-        "now": now_ms(),
-        "room": {
-            "id": str(room.id),
-            "name": room.name,
-            "capacity": room.capacity,
-            "floor_plan": list(room.plan.rows),
-            "door": [room.plan.door_x, room.plan.door_y],
-        },
-        "furniture": room.furniture,
-        "avatars": [a.public() for a in avatars],
-        "chat": await database_sync_to_async(recent_lines)(room.id),
-    }
+    return Snapshot(
+        you=user_id,
+        now=now_ms(),
+        room=RoomView(
+            id=str(room.id),
+            name=room.name,
+            capacity=room.capacity,
+            floor_plan=list(room.plan.rows),
+            door=(room.plan.door_x, room.plan.door_y),
+        ),
+        furniture=room.furniture,
+        avatars=[a.public() for a in avatars],
+        chat=await database_sync_to_async(recent_lines)(room.id),
+    )

@@ -14,6 +14,7 @@ from habbo.models import User
 from rooms.events import RoomCreated
 from rooms.layouts import LAYOUTS
 from rooms.models import Room, Visit
+from rooms.pushes import RoomCreated as RoomCreatedNotice
 
 
 def room_created_event(
@@ -71,7 +72,7 @@ def room_create(*, event: RoomCreated, actor_id: int | None) -> Room:
         is_public=event.is_public,
     )
     card = {"id": str(room.id), "name": room.name, "url": room.get_absolute_url()}
-    notify_on_commit(event.owner_id, "room.created", {"room": card})
+    notify_on_commit(event.owner_id, RoomCreatedNotice(room=card))
     return room
 
 

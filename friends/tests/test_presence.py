@@ -8,6 +8,7 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
 from friends.models import Friendship
+from habbo.bus.push import NOTICE_KINDS
 from habbo.routing import websocket_urlpatterns
 from rooms.models import Room
 
@@ -23,8 +24,10 @@ def socket(user, path: str) -> WebsocketCommunicator:
 async def next_presence(hotel: WebsocketCommunicator) -> dict:
     while True:
         message = await hotel.receive_json_from(timeout=10)
-        if message["type"] == "friend.presence":
-            return message["friend"]
+        kind, fields = message.pop("type"), message
+        NOTICE_KINDS[kind].model_validate(fields)  # as declared, nothing more
+        if kind == "friend.presence":
+            return fields["friend"]
 
 
 async def test_a_friend_sees_a_player_come_online_enter_a_room_and_leave_it(kafka, make_player, thread_connections_closed):

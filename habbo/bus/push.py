@@ -20,12 +20,14 @@ import logging
 import threading
 from collections import defaultdict
 from contextlib import contextmanager
+from typing import Any, ClassVar
 
 from channels.layers import get_channel_layer
 from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from pydantic import BaseModel, ConfigDict
 
 from habbo.models import PendingPush
 
@@ -191,11 +193,40 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-def user_notice(kind: str, data: dict) -> dict:
-    """The message the hotel socket (habbo.consumers) forwards as {"type": kind, **data}."""
-    return {"type": "user.notify", "kind": kind, "data": data}
+class Notice(BaseModel):
+    """A notice for one player's open pages, which the hotel socket
+    (habbo.consumers) forwards as {"type": KIND, **fields} (docs/protocol.md).
+    Each kind is declared once, as a subclass in its app's `pushes` module;
+    declaring it registers it (NOTICE_KINDS, documented by habbo.docs_tables)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_by_name=True)
+
+    KIND: ClassVar[str]
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if "KIND" not in cls.__dict__:
+            return  # a shared base of several kinds
+        if cls.KIND in NOTICE_KINDS:
+            raise TypeError(f"notice kind {cls.KIND!r} is declared twice")
+        NOTICE_KINDS[cls.KIND] = cls
+
+    def layer_message(self) -> dict:
+        """The channel-layer message that carries it to group user.<id>."""
+        return {"type": "user.notify", "kind": self.KIND, "data": self.model_dump(mode="json", by_alias=True)}
 
 
-def notify_on_commit(user_id: int, kind: str, data: dict) -> None:
+NOTICE_KINDS: dict[str, type[Notice]] = {}
+
+
+def notify_on_commit(user_id: int, notice: Notice) -> None:
     """Tell a player's open pages, once the current transaction has committed."""
-    push_on_commit(user_group(user_id), user_notice(kind, data))
+    push_on_commit(user_group(user_id), notice.layer_message())
+
+
+async def notify(user_ids: list[int], notice: Notice) -> None:
+    """Tell these players' open pages now (for what is not stored: presence)."""
+    layer, message = get_channel_layer(), notice.layer_message()
+    for user_id in user_ids:
+        await layer.group_send(user_group(user_id), message)

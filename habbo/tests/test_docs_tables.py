@@ -5,6 +5,8 @@ from django.core.management import CommandError, call_command
 
 from habbo import docs_tables
 from habbo.bus.events import EVENT_TYPES
+from habbo.bus.push import NOTICE_KINDS
+from rooms.frames import FRAMES
 from rooms.protocol import CLIENT_MESSAGES
 
 
@@ -15,8 +17,7 @@ def test_the_docs_say_what_the_schemas_check():
 
 def test_every_schema_has_its_table_in_the_docs_once():
     placed = [name for path in docs_tables.DOCS for name in docs_tables.placed(path.read_text())]
-    expected = ["protocol-messages", "envelope"] + [docs_tables.event_block(*key) for key in EVENT_TYPES]
-    assert sorted(placed) == sorted(expected)
+    assert sorted(placed) == sorted(docs_tables.tables())
 
 
 def test_a_table_edited_by_hand_is_put_back():
@@ -41,6 +42,15 @@ def test_the_check_command_fails_on_drift(tmp_path, monkeypatch):
 def test_an_unknown_table_name_is_an_error():
     with pytest.raises(ValueError, match="no-such-table"):
         docs_tables.render("<!-- generated:no-such-table -->\n<!-- end generated -->\n", docs_tables.tables())
+
+
+def test_every_frame_and_notice_and_event_has_a_table():
+    tables = docs_tables.tables()
+    assert {docs_tables.event_block(*key) for key in EVENT_TYPES} <= set(tables)
+    for frame in FRAMES:
+        assert f"| `{frame.model_fields['type'].default}" in tables["protocol-frames"]
+    for kind in NOTICE_KINDS:
+        assert f"| `{kind}` |" in tables["protocol-notices"]
 
 
 @pytest.mark.parametrize("message", CLIENT_MESSAGES)

@@ -14,6 +14,7 @@ from chat.flood import FLOOD_LINES
 from conftest import kafka_stopped
 from habbo.redis import redis
 from habbo.routing import websocket_urlpatterns
+from rooms import frames
 from rooms.live import STEP_MS, Avatar, LiveRoom, now_ms
 from rooms.models import Room
 
@@ -28,13 +29,10 @@ def room(make_player):
     return Room.objects.create(owner=owner, name="Socket room", floor_plan=PLAN, door_x=0, door_y=0, capacity=10)
 
 
-@pytest.fixture
-async def clean_redis():
-    yield
-    client = redis()
-    keys = [k async for k in client.scan_iter("live:*")]
-    if keys:
-        await client.delete(*keys)
+def sent(message: dict) -> dict:
+    """A frame as received, checked against its one definition (rooms.frames)."""
+    frames.AnyFrame.validate_python(message)
+    return message
 
 
 class Player:
@@ -48,7 +46,7 @@ class Player:
     async def connect(self) -> dict:
         connected, _ = await self.socket.connect()
         assert connected
-        return await self.socket.receive_json_from(timeout=10)
+        return sent(await self.socket.receive_json_from(timeout=10))
 
     async def send(self, message):
         await self.socket.send_json_to(message)
@@ -58,7 +56,9 @@ class Player:
         deadline = asyncio.get_running_loop().time() + timeout
         received = []
         while True:
-            message = await self.socket.receive_json_from(timeout=max(0.05, deadline - asyncio.get_running_loop().time()))
+            message = sent(
+                await self.socket.receive_json_from(timeout=max(0.05, deadline - asyncio.get_running_loop().time()))
+            )
             received.append(message)
             if message["type"] == type_ and where(message):
                 return received
@@ -281,8 +281,7 @@ async def test_avatars_on_other_processes_are_obstacles_before_and_after_they_wa
     assert [2, 0] not in walk["path"]
     # It walks to (3, 3) on its process; the walk began long enough ago to be there now.
     moved = Avatar(**{**avatar.__dict__, "path": [(2, 0), (3, 1), (3, 2), (3, 3)], "started_at": now_ms() - 5000})
-    frame = {"type": "walk", "user": other.pk, "path": moved.path, "started_at": moved.started_at}
-    assert await live.move(moved, frame)
+    assert await live.move(moved, frames.Walk(user=other.pk, path=moved.path, started_at=moved.started_at))
     await bob.next("walk", where=lambda m: m["user"] == other.pk)
     await bob.send({"type": "walk", "x": 3, "y": 3})
     walk = await bob.next("walk", where=lambda m: m["user"] == bob.user.pk)

@@ -12,6 +12,7 @@ from websockets.exceptions import ConnectionClosed
 
 from conftest import room_socket, session_cookie
 from rooms.consumers import CLOSE_REPLACED
+from rooms.frames import AnyFrame
 from rooms.live import LiveRoom
 from rooms.models import Room
 
@@ -41,6 +42,7 @@ class Observer:
         async with asyncio.timeout(timeout):
             while True:
                 frame = json.loads(await self.socket.recv())
+                AnyFrame.validate_python(frame)  # as declared in rooms.frames
                 self.frames.append(frame)
                 if frame["type"] == "user_entered":
                     self.seen.add(frame["user"]["id"])
