@@ -64,8 +64,8 @@ def load_room(room_id) -> LoadedRoom | None:
 async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Avatar:
     """Put the player in the room at the door (or where their other socket had them).
 
-    Raises RoomFull, or EventBusUnavailable (then nothing changed, and the
-    player's other socket, if any, stays where it is).
+    Raises RoomFull, or EventBusUnavailable (then this entry is undone, and
+    the player's other socket, if any, stays where it is).
     """
     live = LiveRoom(room.id)
     await reap(room)
