@@ -10,6 +10,8 @@ import logging
 import sys
 from importlib import metadata
 
+import environ
+
 from habbo import direct_frames, eager_writes
 
 log = logging.getLogger(__name__)
@@ -24,9 +26,13 @@ BACKLOG = 1024
 
 
 def daphne_args(port: int | str, *extra: str) -> list[str]:
+    # Daphne takes the client's address from the leftmost X-Forwarded-For
+    # entry: trusted only behind a proxy that overwrites the header, or any
+    # client would choose the address that login and sign-up limits count.
+    proxy = ["--proxy-headers"] if environ.Env().bool("PROXY_HEADERS", default=False) else []
     return [
         "-e", f"tcp:port={port}:interface=127.0.0.1:backlog={BACKLOG}",
-        "--proxy-headers",
+        *proxy,
         "--websocket-max-message-size", str(MAX_MESSAGE_BYTES),
         "--websocket-max-frame-size", str(MAX_FRAME_BYTES),
         "--ping-interval", "20",

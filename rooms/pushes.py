@@ -6,7 +6,7 @@ from habbo.bus.push import Notice
 
 
 class RoomCard(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
     name: str
