@@ -183,11 +183,19 @@ local raw = redis.call('GET', KEYS[1])
 if raw and cjson.decode(raw)['conn'] == ARGV[1] then redis.call('DEL', KEYS[1]) end
 """
 # Give the player's one socket back to the one this connection replaced
-# (ARGV[2], or nobody), unless another socket has claimed it since.
+# (ARGV[2], in room KEYS[2]), unless another socket has claimed it since, and
+# only if that socket is still in its room: else nobody holds it.
 _RESTORE_USER = """
 local raw = redis.call('GET', KEYS[1])
 if not raw or cjson.decode(raw)['conn'] ~= ARGV[1] then return end
-if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
+if ARGV[2] ~= '' then
+  local avatar = redis.call('HGET', KEYS[2], ARGV[3])
+  if avatar and cjson.decode(avatar)['conn'] == cjson.decode(ARGV[2])['conn'] then
+    redis.call('SET', KEYS[1], ARGV[2])
+    return
+  end
+end
+redis.call('DEL', KEYS[1])
 """
 
 JOINED, REJOINED, FULL = 1, 2, 0
@@ -287,4 +295,7 @@ async def release_user(user_id: int, conn: str) -> None:
 
 async def restore_user(user_id: int, conn: str, previous: dict | None) -> None:
     """Undo an entry's claim of the player's one socket (the entry failed)."""
-    await run_script(_RESTORE_USER, [user_key(user_id)], [conn, json.dumps(previous) if previous else ""])
+    previous_room = LiveRoom(previous["room"]).key if previous else user_key(user_id)
+    await run_script(
+        _RESTORE_USER, [user_key(user_id), previous_room], [conn, json.dumps(previous) if previous else "", user_id]
+    )

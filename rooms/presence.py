@@ -80,9 +80,11 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ava
         try:
             await apublish(entered, actor=user.pk)
         except EventBusUnavailable:
-            if not await live.remove(user.pk, conn):
-                # Another socket of the player took the avatar over meanwhile:
-                # the visit goes on, so its start must be told.
+            # Out again, with a room.user_left parked (the count must follow,
+            # and a publish that timed out may still have reached Kafka) ...
+            if not await _take_out(room, entry.avatar, actor=user.pk, publish=False):
+                # ... unless another socket of the player took the avatar over
+                # meanwhile: the visit goes on, so its start must be told.
                 await outbox.park(entered, actor=user.pk)
             await restore_user(user.pk, conn, entry.previous)
             raise
@@ -105,18 +107,23 @@ async def reap(room: LoadedRoom) -> None:
     retry parked events (in the background)."""
     live = LiveRoom(room.id)
     for avatar in await live.stale(settings.ROOM_PRESENCE_TIMEOUT_S * 1000):
-        await _take_out(room, avatar, actor=None)
+        # Published by the drain below: one by one here, each could wait for
+        # Kafka while the room's heartbeat (or an entry) waits behind it.
+        if await _take_out(room, avatar, actor=None, publish=False):
+            await release_user(avatar.id, avatar.conn)
+            await presence.changed(avatar.id)
     outbox.drain_soon()
 
 
-async def _take_out(room: LoadedRoom, avatar: Avatar, *, actor: int | None) -> bool:
+async def _take_out(room: LoadedRoom, avatar: Avatar, *, actor: int | None, publish: bool = True) -> bool:
     """Remove the avatar with its room.user_left parked in the same step, then
-    publish that; False if another socket owns the avatar."""
+    publish that (or leave it to the drain); False if another socket owns the avatar."""
     left = UserLeft(room_id=room.id, user_id=avatar.id, visit_id=avatar.visit)
     parked = await LiveRoom(room.id).leave(avatar.id, avatar.conn, outbox.entry(left, actor=actor))
     if parked is None:
         return False
-    await outbox.publish_parked(parked)
+    if publish:
+        await outbox.publish_parked(parked)
     return True
 
 

@@ -117,6 +117,7 @@ class ConsumerLoop:
         self._dlq_errors: list[KafkaError] = []
         self._handled: dict[tuple[str, int], int] = {}
         self._commit_again = False
+        self._left_over: set[tuple[str, int]] = set()  # partitions whose left-over pushes could not be sent
 
     def run(self) -> None:
         self._consumer = Consumer(consumer_config(self.spec) | {"on_commit": self._committed})
@@ -128,11 +129,13 @@ class ConsumerLoop:
             while not self.stop.is_set():
                 if batch := self._next_batch():
                     self._run_batch(batch)
-                else:  # idle: tidy up the rows of pushes sent, and commit what a failed commit left
+                else:  # idle: tidy up the rows of pushes sent; do again what failed before
                     push.forget_sent()
                     if self._commit_again:
                         self._commit_again = False
                         self._commit(dict(self._handled), wait=False)
+                    if self._left_over:
+                        self._send_left_over(list(self._left_over))
         finally:
             push.forget_sent()
             self._commit_and_wait(list(self._handled))
@@ -142,16 +145,23 @@ class ConsumerLoop:
 
     def _assigned(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
         # A predecessor killed between its commit and its pushes left them stored.
-        if not partitions:
-            return
+        if partitions:
+            self._send_left_over([(tp.topic, tp.partition) for tp in partitions])
+
+    def _send_left_over(self, partitions: list[tuple[str, int]]) -> None:
+        """Of partitions this consumer holds (revoking one forgets it here)."""
         try:
-            if left := push.send_left_over(self.spec.name, [(tp.topic, tp.partition) for tp in partitions]):
-                log.warning("consumer %s: sent the pushes of %d batches a killed consumer left", self.spec.name, left)
-        except Exception:  # they stay stored for the next assignment
+            if left := push.send_left_over(self.spec.name, partitions):
+                log.warning("consumer %s: sent %d batches of pushes left unsent", self.spec.name, left)
+            self._left_over.difference_update(partitions)
+        except Exception:  # they stay stored; tried again when the consumer idles
             log.exception("consumer %s: could not send the pushes left over", self.spec.name)
+            self._left_over.update(partitions)
 
     def _revoked(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
         push.forget_sent()
+        push.give_up_unsent({(tp.topic, tp.partition) for tp in partitions})
+        self._left_over.difference_update((tp.topic, tp.partition) for tp in partitions)
         # The next owner starts exactly where this one stopped.
         self._commit_and_wait([(tp.topic, tp.partition) for tp in partitions])
 

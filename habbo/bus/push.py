@@ -157,6 +157,12 @@ def _sent_rows(*, wait: bool = True) -> set[int]:
     return set(sent)
 
 
+def give_up_unsent(partitions: set[tuple[str, int]]) -> None:
+    """Rows whose send failed, of partitions handed over: their next reader
+    sends them (send_left_over), so this thread must not send them again."""
+    _batch.unsent = [row for row in getattr(_batch, "unsent", []) if (row.topic, row.partition) not in partitions]
+
+
 def forget_sent() -> None:
     """Wait for the pushes in flight and delete the rows sent (idle,
     stopping, or handing partitions over)."""

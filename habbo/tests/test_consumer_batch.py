@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from habbo.bus import push
 from habbo.bus.consumer import Item, record_new
-from habbo.models import ProcessedEvent
+from habbo.models import PendingPush, ProcessedEvent
 from rooms.events import UserEntered, UserLeft
 
 pytestmark = [pytest.mark.django_db, pytest.mark.durable]
@@ -38,3 +39,15 @@ def test_a_repeated_event_keeps_the_place_of_its_first_copy():
     assert [item.envelope.type for item in record_new("room-stats", items)] == ["room.user_entered", "room.user_left"]
     assert record_new("room-stats", items) == []
     assert ProcessedEvent.objects.filter(consumer="room-stats").count() == 2
+
+
+def test_unsent_pushes_of_partitions_handed_over_are_left_to_their_next_reader():
+    """Their rows stay stored for the partition's next reader (send_left_over):
+    the consumer that gave the partition up must not send them again later."""
+    rows = [PendingPush(consumer="friends", topic="t", partition=p, pushes=[]) for p in (0, 1, 0)]
+    push._batch.unsent = rows
+    try:
+        push.give_up_unsent({("t", 0)})
+        assert push._batch.unsent == [rows[1]]
+    finally:
+        push._batch.unsent = []

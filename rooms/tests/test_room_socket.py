@@ -12,6 +12,7 @@ from channels.testing import WebsocketCommunicator
 
 from chat.flood import FLOOD_LINES
 from conftest import kafka_stopped
+from habbo.bus.outbox import outbox_key
 from habbo.redis import redis
 from habbo.routing import websocket_urlpatterns
 from rooms import frames
@@ -390,6 +391,12 @@ async def test_kafka_down_no_line_is_shown_and_nobody_can_enter(make_player, roo
         assert error["code"] == "unavailable" and "nobody saw it" in error["message"]
         await late.socket.connect()
         assert (await late.closed_with(timeout=15))[0] == 4503
+        # Taken out again with its leave parked, so the count follows even if
+        # the refused room.user_entered did reach Kafka after all.
+        parked = [json.loads(raw)["envelope"] for raw in await redis().lrange(outbox_key(), 0, -1)]
+        assert [(e["type"], e["payload"]["user_id"], e["payload"]["present"]) for e in parked] == [
+            ("room.user_left", late.user.pk, 2)
+        ]
     assert "late" not in [a.name for a in await LiveRoom(room.pk).avatars()]
     # Like a player would: say it again until the restarted broker takes it.
     # Each try gets one answer: the line, to everyone, or an error.
