@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from websockets.asyncio.client import connect as ws_connect
 from asgiref.sync import sync_to_async
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 from confluent_kafka.admin import AdminClient
 from django.conf import settings
 from django.core.management import call_command
@@ -101,6 +101,9 @@ def kafka(settings) -> Iterator["KafkaHelper"]:
             future.result()
 
 
+NO_LEADER_YET = {KafkaError.NOT_LEADER_FOR_PARTITION, KafkaError.LEADER_NOT_AVAILABLE, KafkaError.UNKNOWN_TOPIC_OR_PART}
+
+
 class KafkaHelper:
     def __init__(self, prefix: str):
         self.prefix = prefix
@@ -126,12 +129,22 @@ class KafkaHelper:
         finally:
             consumer.close()
 
-    def end_offsets(self, topic: str) -> int:
+    def end_offsets(self, topic: str, timeout: float = 30) -> int:
         """How many messages the topic holds, over all partitions."""
         consumer = Consumer({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS, "group.id": "test-offsets"})
+        deadline = time.monotonic() + timeout
         try:
             partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
-            return sum(consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions)
+            while True:
+                try:
+                    return sum(
+                        consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions
+                    )
+                except KafkaException as exc:
+                    # A topic just created on a fresh broker may not have its leaders yet.
+                    if exc.args[0].code() not in NO_LEADER_YET or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
         finally:
             consumer.close()
 
