@@ -89,11 +89,13 @@ class FriendPresence(Notice):
     friend: Presence
 
 
-class MessageReceived(Notice):
+class _Message(Notice):
+    message: MessageCard
+
+
+class MessageReceived(_Message):
     KIND = "message.received"
-    message: MessageCard
 
 
-class MessageSent(Notice):
+class MessageSent(_Message):
     KIND = "message.sent"
-    message: MessageCard

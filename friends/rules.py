@@ -20,8 +20,8 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from friends.events import FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested
 from friends import pushes
+from friends.events import FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested
 from friends.models import FriendRequest, Friendship
 from friends.presence import statuses_of
 from habbo.bus.events import Envelope, Event, InvalidEvent

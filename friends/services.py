@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from pydantic import ValidationError
 
-from friends.events import MESSAGE_MAX, FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested, MessageSent
 from friends import pushes
+from friends.events import MESSAGE_MAX, FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested, MessageSent
 from friends.models import FriendRequest, Friendship, OfflineNotice, PrivateMessage
 from friends.rules import check_actor, pair, sql_table
 from habbo.bus.events import InvalidEvent
