@@ -24,7 +24,7 @@ from friends import pushes
 from friends.events import FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested
 from friends.models import FriendRequest, Friendship
 from friends.presence import statuses_of
-from habbo.bus.events import Envelope, Event, InvalidEvent
+from habbo.bus.events import Envelope, Event, InvalidEvent, check_actor
 from habbo.bus.push import Notice, notify_on_commit
 from habbo.models import User
 
@@ -39,11 +39,6 @@ def pair(a: int, b: int) -> Pair:
 
 def card(user: User) -> dict:
     return {"id": user.pk, "name": user.username, "figure": user.figure}
-
-
-def check_actor(actor_id: int | None, acting: int) -> None:
-    if actor_id != acting:
-        raise InvalidEvent(f"user {actor_id} cannot act for user {acting}")
 
 
 def sql_table(model) -> str:

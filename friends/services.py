@@ -13,8 +13,8 @@ from pydantic import ValidationError
 from friends import pushes
 from friends.events import MESSAGE_MAX, FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested, MessageSent
 from friends.models import FriendRequest, Friendship, OfflineNotice, PrivateMessage
-from friends.rules import check_actor, pair, sql_table
-from habbo.bus.events import InvalidEvent
+from friends.rules import pair, sql_table
+from habbo.bus.events import InvalidEvent, check_actor
 from habbo.bus.producer import publish
 from habbo.bus.push import notify_on_commit
 from habbo.models import User

@@ -58,9 +58,13 @@ class Event(BaseModel):
         """The Kafka message key: what ordering is kept for."""
         raise NotImplementedError
 
-    def envelope(self, *, actor: int | None, occurred_at: datetime | None = None) -> Envelope:
+    def envelope(
+        self, *, actor: int | None, occurred_at: datetime | None = None, id: uuid.UUID | None = None
+    ) -> Envelope:
+        """`id`: a fixed one makes publishing the same fact twice harmless
+        (consumers apply an id once); a new one by default."""
         return Envelope(
-            id=uuid.uuid4(),
+            id=id or uuid.uuid4(),
             type=self.TYPE,
             version=self.VERSION,
             occurred_at=occurred_at or timezone.now(),
@@ -93,6 +97,12 @@ def decode(raw: bytes | None) -> tuple[Envelope, Event]:
     if envelope.key != event.key():
         raise InvalidEvent(f"key {envelope.key!r} does not match the payload (expected {event.key()!r})")
     return envelope, event
+
+
+def check_actor(actor_id: int | None, acting: int) -> None:
+    """A player's event must be published by that player (the envelope's actor)."""
+    if actor_id != acting:
+        raise InvalidEvent(f"user {actor_id} cannot act for user {acting}")
 
 
 def _summary(exc: ValidationError) -> str:

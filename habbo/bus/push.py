@@ -13,6 +13,11 @@ a partition sends that partition's rows left (`send_left_over`); a live peer's
 rows are of partitions it still holds, so a rebalance re-sends none of them.
 So a push may arrive twice after a kill, never not at all. Elsewhere (views)
 pushes are sent after the commit.
+
+A consumer's follow-up events (`publish_on_commit`: a fact for other
+consumers, such as item.purchased) travel the same way, stored with the
+batch's pushes and published once it committed, so none is lost either; a
+second publication carries the same event id and is applied once.
 """
 
 import asyncio
@@ -29,6 +34,8 @@ from django.db.models import Q
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict
 
+from habbo.bus.events import Envelope
+from habbo.bus.producer import apublish_envelope
 from habbo.models import PendingPush
 
 log = logging.getLogger(__name__)
@@ -58,7 +65,19 @@ def group_send_all(pushes: list) -> None:
     asyncio.run_coroutine_threadsafe(_send_all(pushes), _event_loop()).result(PUSH_TIMEOUT_S)
 
 
+# The target of a stored follow-up event (never a channel-layer group name).
+KAFKA = "kafka"
+
+
 async def _send_all(pushes: list) -> None:
+    """Players' pushes first (someone waits for them), then follow-up events."""
+    await _group_send_all([(group, message) for group, message in pushes if group != KAFKA])
+    events = [message for target, message in pushes if target == KAFKA]
+    if events:
+        await asyncio.gather(*(apublish_envelope(m["topic"], Envelope.model_validate(m["envelope"])) for m in events))
+
+
+async def _group_send_all(pushes: list) -> None:
     """group_send for each push, but pipelined: channels-redis's pub/sub layer
     sends one PUBLISH and waits for its answer at a time, which was a third
     of the friends consumer's CPU. This publishes exactly what its group_send
@@ -193,6 +212,12 @@ def send_left_over(consumer: str, partitions: list[tuple[str, int]]) -> int:
 
 def _forget(row_ids: set[int]) -> None:
     PendingPush.objects.filter(pk__in=row_ids).delete()
+
+
+def publish_on_commit(topic: str, envelope: Envelope) -> None:
+    """Publish an event once the consumer's batch has committed (stored with
+    its pushes, so a killed consumer's successor publishes it)."""
+    push_on_commit(KAFKA, {"topic": topic, "envelope": envelope.model_dump(mode="json")})
 
 
 def user_group(user_id: int) -> str:
