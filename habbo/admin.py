@@ -42,6 +42,8 @@ class HotelUserAdmin(UserAdmin):
     fieldsets = UserAdmin.fieldsets + (
         ("Hotel", {"fields": ("motto", "credits", "figure_skin", "figure_shirt", "figure_legs", "last_seen")}),
     )
+    # Credits change only through the ledger: staff grant them with an action (economy).
+    readonly_fields = ["credits"]
 
 
 @admin.register(ProcessedEvent)

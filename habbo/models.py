@@ -13,7 +13,8 @@ class User(AbstractUser):
     figure_shirt = models.CharField(max_length=7, default="#3b82f6", validators=[hex_colour])
     figure_legs = models.CharField(max_length=7, default="#1f2937", validators=[hex_colour])
     motto = models.CharField(max_length=100, blank=True)
-    credits = models.PositiveIntegerField(default=100)
+    # Changed only with a ledger row (economy.ledger); the sign-up grant is the first.
+    credits = models.PositiveIntegerField(default=0, editable=False)
     last_seen = models.DateTimeField(null=True, blank=True)
 
     class Meta(AbstractUser.Meta):

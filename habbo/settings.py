@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rooms",
     "friends",
     "chat",
+    "economy",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,10 @@ ROOM_PRESENCE_TIMEOUT_S = env.float("ROOM_PRESENCE_TIMEOUT_S", default=45)
 # The web process's two measured shortcuts under Daphne (habbo.web.apply_shortcuts);
 # false serves every frame on Daphne's plain path.
 DAPHNE_SHORTCUTS = env.bool("DAPHNE_SHORTCUTS", default=True)
+
+# Credits: every new account's first ledger row, and the bonus for the first visit of a day.
+SIGNUP_CREDITS = env.int("SIGNUP_CREDITS", default=100)
+DAILY_BONUS_CREDITS = env.int("DAILY_BONUS_CREDITS", default=10)
 
 KAFKA_BOOTSTRAP_SERVERS = env.str("KAFKA_BOOTSTRAP_SERVERS", default="127.0.0.1:9192")
 KAFKA_TOPIC_PREFIX = env.str("KAFKA_TOPIC_PREFIX", default="hotel.")

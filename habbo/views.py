@@ -4,6 +4,7 @@ from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_ratelimit.decorators import ratelimit
@@ -22,7 +23,8 @@ def signup(request):
         return render(request, "registration/signup.html", {"form": SignupForm(), "limited": True}, status=429)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        with transaction.atomic():  # the account and its sign-up grant (economy) together
+            user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("navigator")
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)

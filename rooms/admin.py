@@ -1,12 +1,16 @@
 from django.contrib import admin
 
-from rooms.models import Item, Room, RoomItem, Visit
+from rooms.models import Furni, Item, Room, Visit
 
 
-class RoomItemInline(admin.TabularInline):
-    model = RoomItem
+class FurniInline(admin.TabularInline):
+    model = Furni
     extra = 0
-    autocomplete_fields = ["item", "owner"]
+    fields = readonly_fields = ["item", "owner", "x", "y", "rotation"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Room)
@@ -17,22 +21,28 @@ class RoomAdmin(admin.ModelAdmin):
     autocomplete_fields = ["owner"]
     readonly_fields = ["id", "player_count", "created_at"]
     date_hierarchy = "created_at"
-    inlines = [RoomItemInline]
+    inlines = [FurniInline]
 
 
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
-    list_display = ["name", "price", "width", "length", "can_sit", "can_walk_on"]
-    list_filter = ["can_sit", "can_walk_on"]
+    list_display = ["name", "look", "width", "length", "height", "can_sit", "can_lay", "can_walk_on", "can_stack"]
+    list_filter = ["look", "can_sit", "can_lay", "can_walk_on", "can_stack"]
     search_fields = ["name"]
 
 
-@admin.register(RoomItem)
-class RoomItemAdmin(admin.ModelAdmin):
-    list_display = ["item", "room", "owner", "x", "y", "rotation"]
+@admin.register(Furni)
+class FurniAdmin(admin.ModelAdmin):
+    """Pieces are made by purchases and change hands by events, never here."""
+
+    list_display = ["id", "item", "owner", "room", "x", "y", "rotation", "created_at"]
     list_filter = ["item"]
-    search_fields = ["room__name", "item__name", "owner__username"]
-    autocomplete_fields = ["room", "item", "owner"]
+    search_fields = ["room__name", "item__name", "owner__username", "=id"]
+    list_select_related = ["item", "owner", "room"]
+    readonly_fields = ["item", "owner", "room", "x", "y", "rotation", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Visit)

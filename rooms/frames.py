@@ -39,14 +39,18 @@ class RoomView(_Part):
 
 class FurnitureView(_Part):
     id: int
+    item: int = Field(description="the kind (catalogue item id)")
     name: str
+    look: str = Field(description="how it is drawn: chair, sofa, bed, table, rug, plant, lamp, divider, block, shelf")
     x: int
     y: int
-    rotation: int
+    rotation: int = Field(description="0, 2, 4 or 6: eighths of a turn; 2 and 6 swap width and length")
     width: int
     length: int
+    height: int = Field(description="in hundredths of a tile")
     colour: str
     can_sit: bool
+    can_lay: bool
     can_walk_on: bool
 
 

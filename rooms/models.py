@@ -1,11 +1,23 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
+from habbo.models import hex_colour
 from rooms.floorplan import FloorPlan
+
+ROTATIONS = (0, 2, 4, 6)
+
+
+def validate_rotations(value: str) -> None:
+    turns = value.split(",")
+    if not turns or any(t not in {str(r) for r in ROTATIONS} for t in turns) or len(set(turns)) != len(turns):
+        raise ValidationError("Give the turns as 0, 2, 4 or 6, comma-separated, each once.")
+
 
 # Up to 200: event rooms hold a crowd (the 200-player benchmark is one such room).
 MIN_CAPACITY, MAX_CAPACITY, DEFAULT_CAPACITY = 10, 200, 25
@@ -50,15 +62,38 @@ class Room(models.Model):
 
 
 class Item(models.Model):
-    """A piece of furniture in the catalogue."""
+    """A kind of furniture: its footprint, height, what an avatar can do on
+    it and how it may turn. What it costs is the catalogue's (economy.Offer)."""
+
+    class Look(models.TextChoices):
+        # How the renderer draws it (static/js/room/furniture.js); no copied artwork.
+        CHAIR = "chair"
+        SOFA = "sofa"
+        BED = "bed"
+        TABLE = "table"
+        RUG = "rug"
+        PLANT = "plant"
+        LAMP = "lamp"
+        DIVIDER = "divider"
+        BLOCK = "block"
+        SHELF = "shelf"
 
     name = models.CharField(max_length=60, unique=True)
-    price = models.PositiveIntegerField(help_text="In credits.")
-    width = models.PositiveSmallIntegerField(default=1)
-    length = models.PositiveSmallIntegerField(default=1)
-    colour = models.CharField(max_length=7, default="#a16207")
+    look = models.CharField(max_length=16, choices=Look.choices, default=Look.BLOCK)
+    width = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(8)])
+    length = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(8)])
+    height = models.PositiveSmallIntegerField(
+        default=100, validators=[MaxValueValidator(800)], help_text="In hundredths of a tile (a block is 100)."
+    )
+    colour = models.CharField(max_length=7, default="#a16207", validators=[hex_colour])
     can_sit = models.BooleanField(default=False)
+    can_lay = models.BooleanField(default=False)
     can_walk_on = models.BooleanField(default=False)
+    can_stack = models.BooleanField(default=False, help_text="Other furniture may be put on top of it.")
+    rotations = models.CharField(
+        max_length=7, default="0,2,4,6", validators=[validate_rotations],
+        help_text="The turns it may take: 0, 2, 4 and 6 (eighths of a full turn), comma-separated.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -67,18 +102,26 @@ class Item(models.Model):
         return self.name
 
 
-class RoomItem(models.Model):
-    """A piece of furniture placed in a room."""
+class Furni(models.Model):
+    """One piece of furniture a player owns: in their inventory (no room) or
+    placed in a room. It has exactly one owner at any time, changed only by
+    an event applied once (a purchase, a trade)."""
 
-    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="items")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    x = models.PositiveSmallIntegerField()
-    y = models.PositiveSmallIntegerField()
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="furni")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="furni")
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="items", null=True, blank=True)
+    x = models.PositiveSmallIntegerField(default=0)
+    y = models.PositiveSmallIntegerField(default=0)
     rotation = models.PositiveSmallIntegerField(default=0, choices=[(0, "0°"), (2, "90°"), (4, "180°"), (6, "270°")])
+    created_at = models.DateTimeField(default=timezone.now)
+    origin = models.CharField(max_length=60, blank=True, help_text="What made it, e.g. purchase:<id> (audited).")
+
+    class Meta:
+        verbose_name_plural = "furni"
+        indexes = [models.Index(fields=["owner", "room"])]
 
     def __str__(self) -> str:
-        return f"{self.item} in {self.room} at ({self.x}, {self.y})"
+        return f"{self.item} in {self.room}" if self.room_id else f"{self.item} of {self.owner}"
 
 
 class Visit(models.Model):

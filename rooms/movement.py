@@ -12,10 +12,10 @@ from rooms.pathfinding import Tile, find_path
 
 
 def furniture_tiles(items) -> set[Tile]:
-    """Tiles covered by furniture one cannot walk on (rotation 2 and 6 swap width and length)."""
+    """Tiles covered by furniture one cannot walk on, sit or lie on (rotation 2 and 6 swap width and length)."""
     tiles: set[Tile] = set()
     for item in items:
-        if item["can_walk_on"] or item["can_sit"]:
+        if item["can_walk_on"] or item["can_sit"] or item["can_lay"]:
             continue
         width, length = (item["length"], item["width"]) if item["rotation"] in (2, 6) else (item["width"], item["length"])
         tiles.update((item["x"] + dx, item["y"] + dy) for dx in range(width) for dy in range(length))

@@ -19,7 +19,7 @@ from rooms.events import UserEntered, UserLeft
 from rooms.floorplan import FloorPlan
 from rooms.frames import Frame, RoomView, Snapshot, frame_text
 from rooms.live import FULL, JOINED, Avatar, LiveRoom, now_ms, release_user, restore_user
-from rooms.models import Room, RoomItem
+from rooms.models import Furni, Room
 from rooms.movement import furniture_tiles
 
 
@@ -53,10 +53,11 @@ def load_room(room_id) -> LoadedRoom | None:
     if room is None:
         return None
     furniture = [
-        {"id": ri.pk, "name": ri.item.name, "x": ri.x, "y": ri.y, "rotation": ri.rotation, "width": ri.item.width,
-         "length": ri.item.length, "colour": ri.item.colour, "can_sit": ri.item.can_sit,
-         "can_walk_on": ri.item.can_walk_on}
-        for ri in RoomItem.objects.filter(room=room).select_related("item")
+        {"id": f.pk, "item": f.item_id, "name": f.item.name, "look": f.item.look, "x": f.x, "y": f.y,
+         "rotation": f.rotation, "width": f.item.width, "length": f.item.length, "height": f.item.height,
+         "colour": f.item.colour, "can_sit": f.item.can_sit, "can_lay": f.item.can_lay,
+         "can_walk_on": f.item.can_walk_on}
+        for f in Furni.objects.filter(room=room).select_related("item")
     ]
     return LoadedRoom(room.id, room.name, room.capacity, room.plan, furniture)
 

@@ -24,7 +24,11 @@ ROOM_EVENTS = Topic("room-events", 6, "room id")
 CHAT_MESSAGES = Topic("chat-messages", 6, "room id")
 FRIEND_REQUESTS = Topic("friend-requests", 6, "the ordered user pair, '<lower id>:<higher id>'")
 PRIVATE_MESSAGES = Topic("private-messages", 6, "the ordered user pair, '<lower id>:<higher id>'")
-PURCHASES = Topic("purchases", 3, "buyer's user id")
+# Every event that changes one player's credits, so a wallet's changes apply in order.
+PURCHASES = Topic("purchases", 3, "the user id of the player whose credits change (the buyer)")
+ITEM_PURCHASES = Topic("item-purchases", 3, "offer id")
 MODERATION = Topic("moderation", 3, "target user id")
 
-ALL_TOPICS = (ROOM_EVENTS, CHAT_MESSAGES, FRIEND_REQUESTS, PRIVATE_MESSAGES, PURCHASES, MODERATION)
+ALL_TOPICS = (
+    ROOM_EVENTS, CHAT_MESSAGES, FRIEND_REQUESTS, PRIVATE_MESSAGES, PURCHASES, ITEM_PURCHASES, MODERATION
+)

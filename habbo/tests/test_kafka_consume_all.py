@@ -11,13 +11,16 @@ import pytest
 from chat.events import ChatMessageSent
 from chat.models import ChatLine
 from conftest import room_created, wait_for
+from economy.events import PurchaseRequested
+from economy.models import CatalogPage, DailySales, Offer
+from economy.purchases import FACT_IDS
 from friends.events import FriendRequested, MessageSent
 from friends.models import FriendRequest, Friendship, OfflineNotice, PrivateMessage
 from habbo.bus.producer import publish
 from habbo.bus.registry import CONSUMERS
 from habbo.models import ProcessedEvent
 from rooms.events import UserEntered
-from rooms.models import Room, Visit
+from rooms.models import Item, Room, Visit
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.durable]
 
@@ -37,16 +40,23 @@ def test_every_consumer_applies_its_events_and_sigterm_stops_them_all(processes,
     room = Room.objects.create(owner=alice, name="Lobby", floor_plan="000\n000", door_x=0, door_y=0)
     new_room = room_created(alice.pk, name="Fresh room")
     visit = uuid.uuid4()
+    chair = Offer.objects.create(page=CatalogPage.objects.create(name="Chairs"), item=Item.objects.create(name="Chair"), price=3)
+    click = uuid.uuid4()
     envelopes = [
         publish(new_room, actor=alice.pk),
         publish(UserEntered(room_id=room.pk, user_id=bob.pk, visit_id=visit), actor=bob.pk),
         publish(ChatMessageSent(room_id=room.pk, user_id=bob.pk, kind="say", text="hello all"), actor=bob.pk),
         publish(FriendRequested(sender_id=alice.pk, recipient_id=bob.pk), actor=alice.pk),
         publish(MessageSent(sender_id=alice.pk, recipient_id=carol.pk, text="hi carol"), actor=alice.pk),
+        publish(
+            PurchaseRequested(purchase=click, buyer_id=bob.pk, offer_id=chair.pk, quantity=1, unit_price=3), actor=bob.pk
+        ),
     ]
     expected = {
         name: {e.id for e in envelopes if e.type in spec.event_types} for name, spec in CONSUMERS.items()
     }
+    # The economy consumer tells the sales consumer of the purchase (item.purchased).
+    expected["sales"] = {uuid.uuid5(FACT_IDS, f"{bob.pk}:{click}")}
     assert all(expected.values()), "each registered consumer gets an event here"
 
     proc = processes.start(["manage.py", "kafka_consume", "--all"], "all")
@@ -59,6 +69,7 @@ def test_every_consumer_applies_its_events_and_sigterm_stops_them_all(processes,
     assert FriendRequest.objects.get(sender=alice, recipient=bob).status == "pending"
     assert OfflineNotice.objects.get(user=bob).email == "bob@example.org"
     assert PrivateMessage.objects.get(sender=alice, recipient=carol).text == "hi carol"
+    assert DailySales.objects.get(offer=chair).credits == 3
 
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(30) == 0, "SIGTERM finishes each batch, commits and exits cleanly"

@@ -1,4 +1,4 @@
-"""Seed a demo hotel: two players, a furniture catalogue and public rooms
+"""Seed a demo hotel: two players, the catalogue (economy.seed) and public rooms
 with some furniture in them.
 
 Safe to run again: what exists is left as it is. The rooms are applied
@@ -10,21 +10,14 @@ import uuid
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from economy.seed import seed_catalogue
 from habbo.models import User
-from rooms.models import Item, Room, RoomItem
+from rooms.models import Item, Room, Furni
 from rooms.services import room_create, room_created_event
 
 DEMO_PLAYERS = [
     ("demo1", "hotel-demo-1", {"figure_shirt": "#ef4444", "motto": "First guest of the hotel"}),
     ("demo2", "hotel-demo-2", {"figure_shirt": "#22c55e", "figure_skin": "#c68642", "motto": "Here for the pool"}),
-]
-CATALOGUE = [
-    ("Wooden chair", 3, 1, 1, "#a16207", True, False),
-    ("Sofa", 8, 2, 1, "#7c3aed", True, False),
-    ("Table", 5, 2, 2, "#92400e", False, False),
-    ("Plant", 4, 1, 1, "#16a34a", False, False),
-    ("Rug", 6, 3, 2, "#dc2626", False, True),
-    ("Lamp", 4, 1, 1, "#facc15", False, False),
 ]
 DEMO_ROOMS = [
     ("Welcome Lobby", "Everyone starts here. Say hi!", "lounge", 50),
@@ -52,13 +45,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         players = [self._player(name, password, extra) for name, password, extra in DEMO_PLAYERS]
-        for name, price, width, length, colour, can_sit, can_walk_on in CATALOGUE:
-            Item.objects.get_or_create(
-                name=name,
-                defaults=dict(
-                    price=price, width=width, length=length, colour=colour, can_sit=can_sit, can_walk_on=can_walk_on
-                ),
-            )
+        seed_catalogue()
         for name, description, layout, capacity in DEMO_ROOMS:
             room_id = uuid.uuid5(SEED_NAMESPACE, name)
             if Room.objects.filter(pk=room_id).exists():
@@ -70,7 +57,7 @@ class Command(BaseCommand):
             room_create(event=event, actor_id=None)
             for room_name, item, x, y, rotation in DEMO_FURNITURE:
                 if room_name == name:
-                    RoomItem.objects.create(
+                    Furni.objects.create(
                         room_id=room_id, item=Item.objects.get(name=item), owner=players[0], x=x, y=y, rotation=rotation
                     )
         self.stdout.write("demo players (username / password):")
