@@ -1,5 +1,6 @@
 // Draws the room on a canvas: tiles, furniture, avatars (own drawing, no
 // copied artwork), names and chat bubbles. Text is drawn as text.
+import { drawPiece, footprint } from "./furniture.js";
 import { LEVEL_H, TILE_H, TILE_W, toScreen } from "./iso.js";
 
 const BUBBLE_MS = 9000;
@@ -24,7 +25,7 @@ export class Renderer {
     this.drawFloor(scene.plan, scene.door, scene.hover);
     // Painter's order: things further back (smaller x + y) first.
     const things = [
-      ...scene.furniture.map((f) => ({ depth: f.x + f.y + 0.1, draw: () => this.drawFurniture(scene.plan, f) })),
+      ...scene.furniture.map((f) => ({ depth: centreDepth(f), draw: () => this.drawFurniture(scene.plan, f) })),
       ...scene.avatars.map((a) => ({ depth: a.pos.x + a.pos.y + 0.5, draw: () => this.drawAvatar(a, scene.now) })),
     ];
     things.sort((a, b) => a.depth - b.depth).forEach((t) => t.draw());
@@ -69,49 +70,57 @@ export class Renderer {
   }
 
   drawFurniture(plan, f) {
-    const { ctx } = this;
-    const [w, l] = f.rotation === 2 || f.rotation === 6 ? [f.length, f.width] : [f.width, f.length];
-    const z = plan.height(f.x, f.y);
-    const top = f.can_walk_on ? 2 : f.can_sit ? 14 : 26;
-    const corner = (x, y, up) => {
-      const p = toScreen(this.origin, x, y, z);
-      return [p.sx, p.sy + TILE_H / 2 - up];
-    };
-    const box = [corner(f.x, f.y, 0), corner(f.x + w, f.y, 0), corner(f.x + w, f.y + l, 0), corner(f.x, f.y + l, 0)];
-    const lift = (p) => [p[0], p[1] - top];
-    const poly = (pts, fill) => {
-      ctx.beginPath();
-      pts.forEach(([x, y], i) => (i ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
-      ctx.closePath();
-      ctx.fillStyle = fill;
-      ctx.fill();
-      ctx.strokeStyle = "#0003";
-      ctx.stroke();
-    };
-    // shift so the box sits on its tiles (corners are tile-centre based)
-    const shift = (p) => [p[0], p[1] - TILE_H / 2];
-    const b = box.map(shift);
-    poly([b[3], b[2], lift(b[2]), lift(b[3])], shade(f.colour, -30));
-    poly([b[1], b[2], lift(b[2]), lift(b[1])], shade(f.colour, -15));
-    poly(b.map(lift), f.colour);
+    drawPiece(this.ctx, this.origin, f, plan.height(f.x, f.y));
   }
 
   drawAvatar(a, now) {
-    const { ctx } = this;
+    const rest = a.pos.rest;
+    if (rest && rest.can_lay) return this.drawLying(a, rest, now);
     const { sx, sy } = toScreen(this.origin, a.pos.x, a.pos.y, a.pos.z);
-    const cx = sx;
-    const foot = sy + TILE_H / 2;
+    // Sitting: on the seat, its legs folded under it.
+    const foot = sy + TILE_H / 2 - (rest ? seatHeight(rest) - 14 : 0);
+    const top = this.drawFigure(a, sx, foot, now, { sitting: Boolean(rest) });
+    this.drawName(a, sx, top);
+  }
+
+  // Lying on a bed: the figure along the bed, its head on the pillow.
+  drawLying(a, bed, now) {
+    const { ctx } = this;
+    const [w, l] = footprint(bed);
+    const centre = toScreen(this.origin, bed.x + w / 2, bed.y + l / 2, a.pos.z);
+    const top = centre.sy - seatHeight(bed, 1);
+    // From feet to head on the screen: towards the pillow end (furniture.js backStrip).
+    const [hx, hy] = { 0: [32, -16], 2: [-32, -16], 4: [-32, 16], 6: [32, 16] }[bed.rotation];
+    ctx.save();
+    ctx.translate(centre.sx, top);
+    ctx.rotate(Math.atan2(hy, hx) + Math.PI / 2);
+    this.drawFigure({ ...a, dir: 3 }, 0, 34, now, { lying: true });
+    ctx.restore();
+    this.drawName(a, centre.sx, top - 24);
+  }
+
+  // The figure with its feet at (cx, foot); returns the top of its head.
+  drawFigure(a, cx, foot, now, { sitting = false, lying = false } = {}) {
+    const { ctx } = this;
     const bob = a.pos.walking ? Math.abs(Math.sin(now / 90)) * 2 : 0;
     const fig = a.figure;
-    ctx.fillStyle = "#0003";
-    ctx.beginPath();
-    ctx.ellipse(cx, foot, 14, 6, 0, 0, Math.PI * 2);
-    ctx.fill();
-    // legs
+    if (!sitting && !lying) {
+      ctx.fillStyle = "#0003";
+      ctx.beginPath();
+      ctx.ellipse(cx, foot, 14, 6, 0, 0, Math.PI * 2);
+      ctx.fill();
+    }
+    // legs (sitting: thighs forward, towards where it faces)
     ctx.fillStyle = fig.legs;
-    const stride = a.pos.walking ? Math.sin(now / 90) * 3 : 0;
-    ctx.fillRect(cx - 7, foot - 22 - bob, 6, 22 + stride);
-    ctx.fillRect(cx + 1, foot - 22 - bob, 6, 22 - stride);
+    if (sitting) {
+      const forward = [1, 1, 0, -1, -1, -1, 0, 1][a.dir ?? 3];
+      ctx.fillRect(cx - 7 + Math.min(0, forward * 8), foot - 22, 14 + Math.abs(forward * 8), 8);
+      ctx.fillRect(cx - 7 + forward * 10, foot - 16, 14, 14);
+    } else {
+      const stride = a.pos.walking ? Math.sin(now / 90) * 3 : 0;
+      ctx.fillRect(cx - 7, foot - 22 - bob, 6, 22 + stride);
+      ctx.fillRect(cx + 1, foot - 22 - bob, 6, 22 - stride);
+    }
     // body
     ctx.fillStyle = fig.shirt;
     roundRect(ctx, cx - 10, foot - 48 - bob, 20, 28, 5);
@@ -135,16 +144,20 @@ export class Renderer {
       ctx.fillRect(cx + ex - 4, foot - 60 - bob + ey, 2, 3);
       ctx.fillRect(cx + ex + 2, foot - 60 - bob + ey, 2, 3);
     }
-    // name
+    return foot - 70 - bob;
+  }
+
+  drawName(a, cx, headTop) {
+    const { ctx } = this;
     ctx.font = "bold 12px system-ui, sans-serif";
     ctx.textAlign = "center";
     ctx.lineWidth = 3;
     ctx.strokeStyle = "#fffc";
-    ctx.strokeText(a.name, cx, foot - 76 - bob);
+    ctx.strokeText(a.name, cx, headTop - 6);
     ctx.fillStyle = a.me ? "#1d4ed8" : "#111827";
-    ctx.fillText(a.name, cx, foot - 76 - bob);
+    ctx.fillText(a.name, cx, headTop - 6);
     ctx.lineWidth = 1;
-    a.screen = { x: cx, y: foot - 92 };
+    a.screen = { x: cx, y: headTop - 22 };
   }
 
   drawBubbles(a, now) {
@@ -173,13 +186,19 @@ export class Renderer {
   }
 }
 
+// How high a seat's (or, share 1, a bed's) top is above its floor, in pixels.
+function seatHeight(piece, share = 0.45) {
+  return piece.height * 0.32 * share;
+}
+
+// A piece is drawn at its footprint's centre's depth: behind whoever stands
+// in front of it, in front of whoever stands behind.
+function centreDepth(f) {
+  const [w, l] = footprint(f);
+  return f.x + (w - 1) / 2 + f.y + (l - 1) / 2 + 0.1;
+}
+
 function roundRect(ctx, x, y, w, h, r) {
   ctx.beginPath();
   ctx.roundRect(x, y, w, h, r);
-}
-
-function shade(hex, amount) {
-  const n = parseInt(hex.slice(1), 16);
-  const c = (v) => Math.max(0, Math.min(255, v + amount));
-  return `rgb(${c(n >> 16)}, ${c((n >> 8) & 255)}, ${c(n & 255)})`;
 }

@@ -1,6 +1,7 @@
 // The live room: one socket to ws/rooms/<id>/, a canvas, a chat box and a
 // list of who is here. Protocol: docs/protocol.md.
 import { Plan, positionAt, tileAt } from "./iso.js";
+import { SIT_DIRECTION, footprint } from "./furniture.js";
 import { Renderer } from "./renderer.js";
 
 const root = document.getElementById("room");
@@ -127,6 +128,8 @@ function frame() {
     const avatars = [...state.avatars.values()].map((a) => {
       const walk = a.prev && now < a.walk.started_at ? a.prev : a.walk;
       const pos = positionAt(state.plan, walk, now);
+      if (!pos.walking) pos.rest = restingOn(pos.x, pos.y);
+      if (pos.rest) pos.dir = SIT_DIRECTION[pos.rest.rotation];
       if (pos.dir !== null) a.dir = pos.dir;
       a.pos = pos;
       return a;
@@ -134,6 +137,16 @@ function frame() {
     renderer.draw({ plan: state.plan, door: state.door, furniture: state.furniture, avatars, now, hover: state.hover });
   }
   requestAnimationFrame(frame);
+}
+
+// The seat or bed under an avatar standing still: it sits or lies there,
+// facing the way the piece does (docs/protocol.md, "Furniture").
+function restingOn(x, y) {
+  return state.furniture.find((f) => {
+    if (!f.can_sit && !f.can_lay) return false;
+    const [w, l] = footprint(f);
+    return x >= f.x && x < f.x + w && y >= f.y && y < f.y + l;
+  }) || null;
 }
 
 function canvasPoint(e) {
@@ -176,7 +189,9 @@ window.hotelRoom = {
   },
   avatar(name) {
     const a = [...state.avatars.values()].find((v) => v.name === name);
-    return a && a.pos ? { x: a.pos.x, y: a.pos.y, walking: a.pos.walking, bubbles: a.bubbles.map((b) => b.text) } : null;
+    if (!a || !a.pos) return null;
+    const pose = a.pos.rest ? (a.pos.rest.can_lay ? "lay" : "sit") : "stand";
+    return { x: a.pos.x, y: a.pos.y, walking: a.pos.walking, pose, dir: a.dir, bubbles: a.bubbles.map((b) => b.text) };
   },
   ready: () => state.plan !== null,
 };
