@@ -44,10 +44,15 @@ def setup(prefix: str) -> str:
     ensure_database(database_url)
     os.environ["DATABASE_URL"] = database_url
     os.environ["KAFKA_TOPIC_PREFIX"] = prefix
+    # Each sender thread holds a connection: a smaller pool would leave some waiting forever.
+    os.environ.setdefault("DB_POOL_SIZE", "40")
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    settings.KAFKA_TOPIC_PREFIX = prefix  # also when a second part of a run sets up again
 
     call_command("migrate", verbosity=0)
     call_command("kafka_topics", verbosity=0)
@@ -70,6 +75,11 @@ def start_consumer(name: str, env: dict) -> subprocess.Popen:
 
 
 SENDER_THREADS = 16
+
+
+def web_env(env: dict) -> dict:
+    """A web process as deployed: its own default pool size, not the bench's."""
+    return {k: v for k, v in env.items() if k != "DB_POOL_SIZE"}
 
 
 def send_requests(senders, recipients, rate: float, out, warm_up_sender, go) -> None:
@@ -122,7 +132,7 @@ def e2e(args) -> dict:
     keys = {user.username: session_key(user) for user in recipients}
     env = os.environ | {"LOG_LEVEL": "WARNING", "DEBUG": "false"}
     consumer = start_consumer("friends", env)
-    [(port, server)] = start_servers(1, env)
+    [(port, server)] = start_servers(1, web_env(env))
     received: dict[str, float] = {}
 
     async def listen(user, ready):
@@ -142,6 +152,8 @@ def e2e(args) -> dict:
         await asyncio.gather(*(r.wait() for r in readies))
         # CLOCK_MONOTONIC is one clock for every process on the machine.
         connections.close_all()
+        # A forked child cannot use the parent's pool (its worker threads stay behind): it makes its own.
+        connections["default"].close_pool()
         fork = multiprocessing.get_context("fork")
         results, out = fork.Pipe(duplex=False)
         go = fork.Event()

@@ -15,7 +15,8 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import F, Q, Sum
+from django.db import connection
+from django.db.models import Q, Sum
 
 from economy import pushes
 from economy.events import CreditsGranted, ItemPurchased, PurchaseRequested
@@ -96,6 +97,7 @@ class _Batch:
         self.purchases: list[Purchase] = []
         self.bought: list[_Bought] = []
         self.again: list[tuple[int, Purchase]] = []  # clicks answered before: answered the same way
+        self.sold_out: set[int] = set()  # limited offers found sold out in this batch
 
     def _bought_before(self, purchases: list[tuple]) -> Counter:
         """Per (buyer, offer) with a per-player limit: how many were bought."""
@@ -159,7 +161,7 @@ class _Batch:
             self.wallets.check(event.buyer_id, -total)
         except NotEnoughCredits:
             raise Refused("not_enough_credits") from None
-        numbers = _claim_limited(offer, pieces) if offer.limited_stock else []
+        numbers = self._claim(offer, pieces) if offer.limited_stock else []
         balance = self.wallets.change(
             event.buyer_id, -total, op_id=purchase_origin(event.buyer_id, event.purchase),
             reason=CreditEntry.Reason.PURCHASE, note=f"{offer.item.name} ×{pieces}", at=envelope.occurred_at,
@@ -172,6 +174,17 @@ class _Batch:
         ]
         self._record(event, envelope, offer, status=Purchase.Status.COMPLETED, total=total)
         return _Bought(self.purchases[-1], event, envelope, furni, numbers, balance)
+
+    def _claim(self, offer: Offer, pieces: int) -> list[int]:
+        # Sold out stays sold out (pieces never go back to the stock): no need to ask again in this batch.
+        if offer.pk in self.sold_out:
+            raise Refused("sold_out")
+        try:
+            return _claim_limited(offer, pieces)
+        except Refused:
+            if pieces == 1:
+                self.sold_out.add(offer.pk)
+            raise
 
     def _record(self, event, envelope, offer, *, status, answer=None, reason="", total=0) -> None:
         """The purchase row; a completed one's answer is made once its pieces have ids (save)."""
@@ -249,15 +262,19 @@ def purchase_origin(buyer_id: int, key: uuid.UUID) -> str:
 
 def _claim_limited(offer: Offer, pieces: int) -> list[int]:
     """The numbers of `pieces` more of a limited edition, or Refused("sold_out"):
-    one conditional UPDATE, which waits for any other claim on the offer."""
-    claimed = Offer.objects.filter(pk=offer.pk, limited_sold__lte=F("limited_stock") - pieces).update(
-        limited_sold=F("limited_sold") + pieces
-    )
-    if not claimed:
+    one conditional UPDATE, which waits for any other claim on the offer and
+    keeps the row locked until the commit."""
+    table, quote = Offer._meta.db_table, connection.ops.quote_name
+    sold, stock = quote("limited_sold"), quote("limited_stock")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(table)} SET {sold} = {sold} + %s WHERE id = %s AND {sold} + %s <= {stock} RETURNING {sold}",
+            [pieces, offer.pk, pieces],
+        )
+        row = cursor.fetchone()
+    if row is None:
         raise Refused("sold_out")
-    # The row stays locked by the UPDATE until the commit: this is our claim.
-    sold = Offer.objects.values_list("limited_sold", flat=True).get(pk=offer.pk)
-    return list(range(sold - pieces + 1, sold + 1))
+    return list(range(row[0] - pieces + 1, row[0] + 1))
 
 
 def _card(furni: Furni, number: int | None) -> pushes.FurniCard:
