@@ -25,7 +25,7 @@ from economy.models import CreditEntry, Gift, LimitedUnit, Offer, Purchase
 from friends.models import Friendship
 from friends.rules import pair
 from habbo.bus.events import Envelope, InvalidEvent, check_actor
-from habbo.bus.push import NOTICE_KINDS, Notice, notify_on_commit, publish_on_commit
+from habbo.bus.push import notify_on_commit, publish_on_commit, push_on_commit, user_group
 from habbo.models import User
 from rooms.models import Furni
 
@@ -86,7 +86,10 @@ class _Batch:
         # Answered before, or earlier in this batch (whose answers are made at save).
         self.answered: dict[tuple[int, uuid.UUID], Purchase] = {
             (p.buyer_id, p.key): p
-            for p in Purchase.objects.filter(key__in={e.purchase for e, _ in purchases}).only("buyer_id", "key", "answer")
+            # By buyer and key: the (buyer, key) unique index finds them.
+            for p in Purchase.objects.filter(
+                buyer_id__in={e.buyer_id for e, _ in purchases}, key__in={e.purchase for e, _ in purchases}
+            ).only("buyer_id", "key", "answer")
         }
         self.offers = Offer.objects.select_related("item").in_bulk({e.offer_id for e, _ in purchases})
         self.bought_before = self._bought_before(purchases)
@@ -215,7 +218,8 @@ class _Batch:
 
     def save(self) -> None:
         Furni.objects.bulk_create([f for b in self.bought for f in b.furni])
-        names = self._names({b.event.recipient_id for b in self.bought} | {b.event.buyer_id for b in self.bought})
+        gifted = [b for b in self.bought if b.event.recipient_id]
+        names = self._names({b.event.recipient_id for b in gifted} | {b.event.buyer_id for b in gifted})
         gifts = []
         for b in self.bought:
             cards = [_card(f, b.numbers[i] if b.numbers else None) for i, f in enumerate(b.furni)]
@@ -240,10 +244,11 @@ class _Batch:
             for n, f in zip(b.numbers, b.furni)
         )
         Gift.objects.bulk_create(gifts)
+        # A stored answer is the notice's layer message already: pushed as it is.
         for purchase in self.purchases:
-            notify_on_commit(purchase.buyer_id, answer_notice(purchase.answer))
+            push_on_commit(user_group(purchase.buyer_id), purchase.answer)
         for buyer_id, purchase in self.again:
-            notify_on_commit(buyer_id, answer_notice(purchase.answer))
+            push_on_commit(user_group(buyer_id), purchase.answer)
         for gift in gifts:
             notify_on_commit(gift.recipient_id, gift_notice(gift))
         for b in self.bought:
@@ -279,11 +284,6 @@ def _claim_limited(offer: Offer, pieces: int) -> list[int]:
 
 def _card(furni: Furni, number: int | None) -> pushes.FurniCard:
     return pushes.FurniCard(id=furni.pk, item=furni.item_id, name=furni.item.name, limited=number)
-
-
-def answer_notice(message: dict) -> Notice:
-    """A stored answer (a notice's layer message) as that notice again."""
-    return NOTICE_KINDS[message["kind"]].model_validate(message["data"])
 
 
 def gift_notice(gift: Gift) -> pushes.GiftReceived:
