@@ -1,6 +1,5 @@
 """The catalogue, inventory and wallet windows' JSON endpoints (docs/protocol.md)."""
 
-import json
 import logging
 import uuid
 from functools import wraps
