@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "habbo.settings")
 
-from friends_bench import drop_topics, players, setup, start_consumer, web_env  # noqa: E402
+from friends_bench import drop_topics, players, setup, start_consumer, time_backlog, web_env  # noqa: E402
 from rooms_load import quantile, session_key, start_servers  # noqa: E402
 
 SENDER_THREADS = 32
@@ -235,7 +235,7 @@ def ltd(args) -> dict:
 
 
 def apply(args) -> dict:
-    from confluent_kafka import Consumer, Producer, TopicPartition
+    from confluent_kafka import Producer
     from django.conf import settings
 
     from economy.events import PurchaseRequested
@@ -257,26 +257,7 @@ def apply(args) -> dict:
             if produced % 10000 == 0:
                 producer.poll(0)
     assert producer.flush(120) == 0
-    env = os.environ | {"LOG_LEVEL": "WARNING", "DEBUG": "false"}
-    watcher = Consumer({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS,
-                        "group.id": settings.KAFKA_TOPIC_PREFIX + "economy"})
-    topic = PURCHASES.full_name
-    partitions = [TopicPartition(topic, p) for p in watcher.list_topics(topic, timeout=10).topics[topic].partitions]
-    start = time.monotonic()
-    consumer = start_consumer("economy", env)
-    try:
-        while True:
-            done = sum(max(tp.offset, 0) for tp in watcher.committed(partitions, timeout=10))
-            if done >= produced:
-                break
-            if consumer.poll() is not None:
-                raise SystemExit(f"the consumer exited with {consumer.returncode}")
-            time.sleep(0.5)
-        elapsed = time.monotonic() - start
-    finally:
-        consumer.send_signal(signal.SIGTERM)
-        consumer.wait(60)
-        watcher.close()
+    elapsed = time_backlog("economy", PURCHASES.full_name, produced)
     from economy.models import Purchase
 
     return {

@@ -203,7 +203,7 @@ def e2e(args) -> dict:
 
 
 def apply(args) -> dict:
-    from confluent_kafka import Consumer, Producer, TopicPartition
+    from confluent_kafka import Producer
     from django.conf import settings
 
     from friends.events import FriendRequested
@@ -226,26 +226,7 @@ def apply(args) -> dict:
         if produced == args.count:
             break
     assert producer.flush(120) == 0
-    env = os.environ | {"LOG_LEVEL": "WARNING", "DEBUG": "false"}
-    watcher = Consumer({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS,
-                        "group.id": settings.KAFKA_TOPIC_PREFIX + "friends"})
-    topic = FRIEND_REQUESTS.full_name
-    partitions = [TopicPartition(topic, p) for p in watcher.list_topics(topic, timeout=10).topics[topic].partitions]
-    start = time.monotonic()
-    consumer = start_consumer("friends", env)
-    try:
-        while True:
-            done = sum(max(tp.offset, 0) for tp in watcher.committed(partitions, timeout=10))
-            if done >= produced:
-                break
-            if consumer.poll() is not None:
-                raise SystemExit(f"the consumer exited with {consumer.returncode}")
-            time.sleep(0.5)
-        elapsed = time.monotonic() - start
-    finally:
-        consumer.send_signal(signal.SIGTERM)
-        consumer.wait(60)
-        watcher.close()
+    elapsed = time_backlog("friends", FRIEND_REQUESTS.full_name, produced)
     return {
         "scenario": f"one friends consumer applying a backlog of {produced} friend.requested events",
         "count": produced,
@@ -253,6 +234,32 @@ def apply(args) -> dict:
         "events_per_s": round(produced / elapsed, 1),
         "note": "includes the consumer's start-up (Django, joining the group)",
     }
+
+
+def time_backlog(name: str, topic: str, produced: int) -> float:
+    """Start one `kafka_consume NAME` process on a backlog of `produced`
+    events and time it, start-up included, until its group committed them all."""
+    from confluent_kafka import Consumer, TopicPartition
+    from django.conf import settings
+
+    env = os.environ | {"LOG_LEVEL": "WARNING", "DEBUG": "false"}
+    watcher = Consumer({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS,
+                        "group.id": settings.KAFKA_TOPIC_PREFIX + name})
+    partitions = [TopicPartition(topic, p) for p in watcher.list_topics(topic, timeout=10).topics[topic].partitions]
+    start = time.monotonic()
+    consumer = start_consumer(name, env)
+    try:
+        while True:
+            done = sum(max(tp.offset, 0) for tp in watcher.committed(partitions, timeout=10))
+            if done >= produced:
+                return time.monotonic() - start
+            if consumer.poll() is not None:
+                raise SystemExit(f"the consumer exited with {consumer.returncode}")
+            time.sleep(0.5)
+    finally:
+        consumer.send_signal(signal.SIGTERM)
+        consumer.wait(60)
+        watcher.close()
 
 
 def drop_topics():

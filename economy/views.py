@@ -81,7 +81,6 @@ def wallet(request):
     except EventBusUnavailable:
         log.warning("daily bonus for %s not published; the next page load tries again", request.user.pk)
     gifts = [gift_notice(g).model_dump(mode="json", by_alias=True) for g in selectors.unopened_gifts(request.user)]
-    request.user.refresh_from_db(fields=["credits"])
     return JsonResponse({"credits": request.user.credits, "gifts": gifts})
 
 

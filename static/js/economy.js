@@ -2,16 +2,11 @@
 // (docs/protocol.md, "The economy"). Buying is two steps (Buy → Confirm); each
 // confirmed click gets its own key, so a double click or a retry buys once.
 // The outcome comes on the hotel socket. Text only, never HTML.
-import { toast } from "./hotel-socket.js";
+import { csrfToken, toast } from "./hotel-socket.js";
 import { drawPicture } from "./room/furniture.js";
 
 const credits = document.getElementById("credits");
 const buying = new Map(); // click key → the window's status line waiting for the outcome
-
-export function csrfToken() {
-  const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : "";
-}
 
 function clickKey() {
   const b = crypto.getRandomValues(new Uint8Array(16));

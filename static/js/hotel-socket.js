@@ -40,7 +40,7 @@ connect();
 
 window.addEventListener("hotel:room.created", (e) => toast(`Your room “${e.detail.room.name}” is ready.`));
 
-function csrfToken() {
+export function csrfToken() {
   const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";
 }
