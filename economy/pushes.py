@@ -3,9 +3,10 @@
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from habbo.bus.push import Notice
+from rooms.pushes import FurniCard
 
 REFUSALS = {
     "not_enough_credits": "You do not have enough credits for that.",
@@ -17,17 +18,6 @@ REFUSALS = {
     "not_friends": "You can only send gifts to your friends.",
 }
 RefusalReason = Literal[tuple(REFUSALS)]
-
-
-class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FurniCard(_Part):
-    id: int = Field(description="this piece's id (for placing and trading it)")
-    item: int = Field(description="the kind of furniture (catalogue item id)")
-    name: str
-    limited: int | None = Field(default=None, description="a limited edition's number")
 
 
 class PurchaseCompleted(Notice):

@@ -1,12 +1,24 @@
 from django.contrib import admin
 
-from rooms.models import Furni, Item, Room, Visit
+from rooms.models import Furni, Item, Room, RoomRight, Trade, Visit
 
 
 class FurniInline(admin.TabularInline):
     model = Furni
     extra = 0
-    fields = readonly_fields = ["item", "owner", "x", "y", "rotation"]
+    fields = readonly_fields = ["item", "owner", "x", "y", "z", "rotation"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RightsInline(admin.TabularInline):
+    """Rights are given and taken by the owner in the room (room.rights_changed), not here."""
+
+    model = RoomRight
+    extra = 0
+    fields = readonly_fields = ["user", "granted_at"]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -21,7 +33,7 @@ class RoomAdmin(admin.ModelAdmin):
     autocomplete_fields = ["owner"]
     readonly_fields = ["id", "player_count", "created_at"]
     date_hierarchy = "created_at"
-    inlines = [FurniInline]
+    inlines = [RightsInline, FurniInline]
 
 
 @admin.register(Item)
@@ -35,13 +47,30 @@ class ItemAdmin(admin.ModelAdmin):
 class FurniAdmin(admin.ModelAdmin):
     """Pieces are made by purchases and change hands by events, never here."""
 
-    list_display = ["id", "item", "owner", "room", "x", "y", "rotation", "created_at"]
+    list_display = ["id", "item", "owner", "room", "x", "y", "z", "rotation", "created_at"]
     list_filter = ["item"]
     search_fields = ["room__name", "item__name", "owner__username", "=id"]
     list_select_related = ["item", "owner", "room"]
-    readonly_fields = ["item", "owner", "room", "x", "y", "rotation", "created_at"]
+    readonly_fields = ["item", "owner", "room", "x", "y", "z", "rotation", "created_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RoomRight)
+class RoomRightAdmin(admin.ModelAdmin):
+    """Who may furnish which room; given and taken by the room's owner (room.rights_changed), never here."""
+
+    list_display = ["room", "user", "granted_at"]
+    list_filter = ["granted_at"]
+    search_fields = ["room__name", "user__username"]
+    list_select_related = ["room", "user"]
+    readonly_fields = ["room", "user", "granted_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -55,4 +84,29 @@ class VisitAdmin(admin.ModelAdmin):
     readonly_fields = ["id", "room", "user", "entered_at", "left_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Trade)
+class TradeAdmin(admin.ModelAdmin):
+    """The trade log: every trade both players confirmed, as it was applied."""
+
+    list_display = ["at", "first", "second", "status", "reason", "room", "pieces"]
+    list_filter = ["status", "at"]
+    search_fields = ["first__username", "second__username", "room__name", "=id"]
+    list_select_related = ["first", "second", "room"]
+    date_hierarchy = "at"
+    readonly_fields = ["id", "room", "first", "second", "first_gave", "second_gave", "status", "reason", "at"]
+
+    @admin.display(description="pieces (first ⇄ second)")
+    def pieces(self, trade: Trade) -> str:
+        return f"{len(trade.first_gave)} ⇄ {len(trade.second_gave)}"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

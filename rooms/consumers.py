@@ -1,7 +1,9 @@
-"""The room socket `ws/rooms/<id>/`: walking, waving and chat (docs/protocol.md).
+"""The room socket `ws/rooms/<id>/`: walking, waving, chat, furniture,
+rights and trading (docs/protocol.md).
 
 A thin door: it validates each message against rooms.protocol and calls the
-rules in rooms.presence, rooms.movement and chat.services. Everything the
+rules in rooms.presence, rooms.movement, rooms.furniture_requests,
+rooms.trading and chat.services. Everything the
 room shares lives in Redis (rooms.live), so any daphne process serves any room.
 """
 
@@ -18,13 +20,19 @@ from chat.services import ChatRefused, chat_send
 from habbo import direct_frames
 from habbo.bus.producer import EventBusUnavailable
 from habbo.sockets import SmallClientMessages, WithoutDbHopPerMessage
-from rooms import frames, presence
+from rooms import frames, furniture_requests, presence
 from rooms.fanout import broadcast, fanout
 from rooms.heartbeat import heartbeats
 from rooms.presence import room_event
 from rooms.live import Avatar, LiveRoom, now_ms
 from rooms.movement import plan_walk
-from rooms.protocol import ClientMessage, Say, Shout, Walk, Wave, Whisper
+from rooms.placement import Refused
+from rooms.protocol import (
+    ClientMessage, Move, Pickup, Place, Rights, Say, Shout, TradeAccept, TradeCancel, TradeConfirm, TradeOffer,
+    TradeOpen, Walk, Wave, Whisper,
+)
+from rooms.trade_socket import TradingSocket
+from rooms.trading import TradeRefused
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +49,10 @@ CLOSE_INVALID = 4007  # a text frame that is not a JSON object
 
 RATE_PER_S = 10  # messages a socket may send per second, in a burst of RATE_BURST
 RATE_BURST = 20
+UNAVAILABLE = "That did not go through; nothing changed. Try again."
 
 
-class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketConsumer):
+class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketConsumer):
     joined = False
     connection = None  # Daphne's connection, for room frames written directly
     # Room frames that arrive before the snapshot is sent wait here, in order.
@@ -79,8 +88,12 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
             await fanout().leave(self.room.id, self)
             raise
         self.joined = True
+        furniture = fanout().furniture(self.room.id)
+        if furniture is None:  # the room was deleted while this socket came in
+            await self.disconnect(None)
+            return await self.close(CLOSE_NO_ROOM, "no such room")
         try:
-            await self.send_frame_now(await presence.snapshot(self.room, self.user.pk))
+            await self.send_frame_now(await presence.snapshot(self.room, furniture, self.user.pk))
             held, self.held_frames = self.held_frames, None
             for frame in held:
                 await self.send_frame(frame)
@@ -97,6 +110,7 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
         heartbeats().remove(self)
         await fanout().leave(self.room.id, self)
         await presence.leave(self.room, self.avatar)
+        await self._leave_trade()
 
     async def gone(self):
         """The room's heartbeat found this avatar cleared or taken over (rooms.heartbeat)."""
@@ -122,9 +136,18 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
             message = ClientMessage.validate_python(data)
         except ValidationError as exc:
             return await self._error("invalid", _describe(exc))
-        handler = {Walk: self._walk, Say: self._chat, Shout: self._chat, Whisper: self._whisper, Wave: self._wave}
+        handler = {
+            Walk: self._walk, Say: self._chat, Shout: self._chat, Whisper: self._whisper, Wave: self._wave,
+            Place: self._place, Move: self._move, Pickup: self._pickup, Rights: self._rights,
+            TradeOpen: self._trade_open, TradeOffer: self._trade_offer, TradeAccept: self._trade_accept,
+            TradeConfirm: self._trade_confirm, TradeCancel: self._trade_cancel,
+        }
         try:
             await handler[type(message)](message)
+        except (Refused, TradeRefused) as refused:
+            await self._error(refused.code, refused.message)
+        except EventBusUnavailable:
+            await self._error("unavailable", UNAVAILABLE)
         except Exception:
             # Redis or Kafka trouble: the player is told, the socket and the avatar stay.
             log.exception("room %s: %s from user %s failed", self.room.id, message.type, self.user.pk)
@@ -144,12 +167,36 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
         # the others' positions come from this process's copy of the room.
         now = now_ms()
         occupied = fanout().occupied(self.room.id, now, but=self.user.pk)
-        moved = plan_walk(self.avatar, self.room.plan, (message.x, message.y), self.room.furniture_blocking | occupied, now)
+        furniture = fanout().furniture(self.room.id)
+        blocking = furniture.blocking if furniture else set()
+        moved = plan_walk(self.avatar, self.room.plan, (message.x, message.y), blocking | occupied, now)
         walk = frames.Walk.model_construct(user=self.user.pk, path=moved.path, started_at=moved.started_at)
         if not await self.live.move(moved, walk):
             # Cleared as gone (no heartbeat in time) or taken over: start afresh.
             return await self.close(CLOSE_GONE, "you are no longer in the room; reconnect")
         self.avatar = moved
+
+    def _furniture(self):
+        furniture = fanout().furniture(self.room.id)
+        if furniture is None:
+            raise Refused("no_room")
+        return furniture
+
+    def _avatars(self) -> set:
+        """Every avatar's tile, this player's too: nothing is put onto anyone."""
+        return fanout().occupied(self.room.id, now_ms(), but=0)
+
+    async def _place(self, message: Place):
+        await furniture_requests.place(self.room, self._furniture(), self.user.pk, message, self._avatars())
+
+    async def _move(self, message: Move):
+        await furniture_requests.move(self.room, self._furniture(), self.user.pk, message, self._avatars())
+
+    async def _pickup(self, message: Pickup):
+        await furniture_requests.pickup(self.room, self._furniture(), self.user.pk, message)
+
+    async def _rights(self, message: Rights):
+        await furniture_requests.rights(self.room, self._furniture(), self.user.pk, message)
 
     async def _still_here(self) -> bool:
         """False (and the socket closes) if this socket no longer owns its avatar."""
@@ -238,6 +285,7 @@ class RoomConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketCo
             await fanout().leave(self.room.id, self)
             # In the same room the new socket owns the avatar now, and this changes nothing.
             await presence.leave(self.room, self.avatar)
+            await self._leave_trade()
         await self.close(CLOSE_REPLACED, "logged in elsewhere")
 
 

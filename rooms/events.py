@@ -1,6 +1,7 @@
 """Events on the room-events topic (key: room id)."""
 
 import uuid
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -14,6 +15,7 @@ from rooms.models import MAX_CAPACITY, MIN_CAPACITY
 NAME_MIN, NAME_MAX, DESCRIPTION_MAX = 3, 60, 500
 RoomName = PlainText(NAME_MAX, min_length=NAME_MIN)
 RoomDescription = PlainText(DESCRIPTION_MAX, min_length=0)
+MAX_TRADE_PIECES = 100  # a side of a trade
 
 
 class RoomCreated(Event):
@@ -67,3 +69,80 @@ class UserEntered(_Presence):
 
 class UserLeft(_Presence):
     TYPE = "room.user_left"
+
+
+Rotation = Literal[0, 2, 4, 6]
+
+
+class _InRoom(Event):
+    """A change of a room's furniture or rights: keyed by the room, so the
+    furniture consumer applies a room's changes one after another."""
+
+    TOPIC = ROOM_EVENTS
+
+    room_id: uuid.UUID = Field(description="the room")
+
+    def key(self) -> str:
+        return str(self.room_id)
+
+
+class _FurniAction(_InRoom):
+    user_id: int = Field(gt=0, description="the player acting; the actor")
+    furni_id: int = Field(gt=0, description="the piece")
+
+
+class _Placing(_FurniAction):
+    x: int = Field(ge=0, lt=MAX_SIDE, description="the column of the piece's first tile (its lowest x and y)")
+    y: int = Field(ge=0, lt=MAX_SIDE, description="the row of the piece's first tile")
+    rotation: Rotation = Field(description="one of the kind's rotations")
+
+
+class FurniPlaced(_Placing):
+    """A piece from the player's inventory into the room."""
+
+    TYPE = "furni.placed"
+
+
+class FurniMoved(_Placing):
+    """A piece in the room moved or turned."""
+
+    TYPE = "furni.moved"
+
+
+class FurniPickedUp(_FurniAction):
+    """A piece back to its owner's inventory: picked up, or ejected by the room's owner."""
+
+    TYPE = "furni.picked_up"
+
+
+class RightsChanged(_InRoom):
+    """The owner (the actor) gives a player rights in the room or takes them."""
+
+    TYPE = "room.rights_changed"
+    user_id: int = Field(gt=0, description="the player given or refused rights")
+    granted: bool
+
+
+TradeSide = Annotated[list[Annotated[int, Field(gt=0)]], Field(max_length=MAX_TRADE_PIECES)]
+
+
+class TradeAgreed(_InRoom):
+    """Both players confirmed these sides: each side's pieces go to the other
+    player, all of them or none. The event's id is made from the trade's, so
+    a trade is swapped once, however often it is published."""
+
+    TYPE = "trade.agreed"
+    trade_id: uuid.UUID = Field(description="the live trade's id; the admin's trade log keeps it")
+    users: tuple[Annotated[int, Field(gt=0)], Annotated[int, Field(gt=0)]] = Field(
+        description="the two players; the actor is one of them"
+    )
+    offers: tuple[TradeSide, TradeSide] = Field(description="the pieces each gives, in the order of `users`")
+
+    @model_validator(mode="after")
+    def _two_players(self) -> "TradeAgreed":
+        if self.users[0] == self.users[1]:
+            raise ValueError("a trade is between two players")
+        pieces = [*self.offers[0], *self.offers[1]]
+        if len(set(pieces)) != len(pieces):
+            raise ValueError("a piece is offered twice")
+        return self

@@ -9,10 +9,11 @@ dispatch; those were most of the CPU per delivered message (bench/README.md).
 
 The same frames (`walk`, `user_entered`, `user_left`) keep a copy of where
 every avatar in the room walks, so a walk finds its obstacles here instead
-of reading the whole room from Redis. The copy is read from Redis after each
-(re)subscription, and the frames that arrive meanwhile are replayed on top:
-a frame published after the subscription is never missed, and one published
-before it is already in what Redis holds.
+of reading the whole room from Redis; the furniture frames keep a copy of
+the room's furniture (rooms.live_furniture). Both are read (from Redis and
+the database) after each (re)subscription, and the frames that arrive
+meanwhile are replayed on top: a frame published after the subscription is
+never missed, and one published before it is already in what was read.
 """
 
 import asyncio
@@ -20,6 +21,7 @@ import logging
 from typing import Protocol
 
 import orjson
+from channels.db import database_sync_to_async
 from django.conf import settings
 from redis import asyncio as aioredis
 
@@ -28,7 +30,9 @@ from habbo.loops import per_loop
 from habbo.redis import redis
 from rooms import frames
 from rooms.live import LiveRoom, Standing, frames_channel, occupied_tiles
+from rooms.live_furniture import LiveFurniture
 from rooms.pathfinding import Tile
+from rooms.selectors import room_furnishing
 
 log = logging.getLogger(__name__)
 
@@ -63,15 +67,22 @@ class LocalRoom:
         self.room_id = room_id
         self.sockets: set[Socket] = set()
         self.standing: Standing = {}
+        self.furniture: LiveFurniture | None = None
         self.seeded = asyncio.Event()
         self.replay: list[dict] | None = None  # frames that arrived while Redis was being read
         self.reads = 0  # reads of the room started; only the latest one's answer is used
         self.closed = False  # this process left the room
+        self.reseeding: asyncio.Task | None = None
 
     def observe(self, event: dict) -> None:
         _apply(self.standing, event)
         if self.replay is not None:
             self.replay.append(event)
+        elif self.furniture is not None and not self.furniture.apply(event):
+            # A furniture frame was missed (a consumer handed its partition
+            # over meanwhile): read the room again, frames since replayed on top.
+            log.warning("room fan-out: room %s missed a furniture frame; reading it again", self.room_id)
+            self.reseeding = asyncio.create_task(self.seed())
 
     async def seed(self) -> None:
         """Read the room from Redis (after a subscription was confirmed),
@@ -83,6 +94,7 @@ class LocalRoom:
         while True:
             try:
                 standing = await LiveRoom(self.room_id).standing()
+                furnishing = await database_sync_to_async(room_furnishing)(self.room_id)
                 break
             except Exception:
                 log.exception("room fan-out: reading room %s failed; trying again", self.room_id)
@@ -91,9 +103,12 @@ class LocalRoom:
                 return
         if read != self.reads:
             return  # a newer read is on its way, with every frame since this one's start
+        furniture = LiveFurniture(furnishing) if furnishing else None
         for event in self.replay:
             _apply(standing, event)
-        self.standing, self.replay = standing, None
+            if furniture:
+                furniture.apply(event)
+        self.standing, self.furniture, self.replay = standing, furniture, None
         self.seeded.set()
 
 
@@ -147,6 +162,11 @@ class RoomFanout:
         """The tiles the others in the room stand on or are stepping onto."""
         room = self.rooms.get(frames_channel(room_id))
         return occupied_tiles(room.standing, at_ms, but) if room else set()
+
+    def furniture(self, room_id) -> LiveFurniture | None:
+        """This process's copy of the room's furniture (once a socket joined it)."""
+        room = self.rooms.get(frames_channel(room_id))
+        return room.furniture if room else None
 
     async def _read(self) -> None:
         while True:

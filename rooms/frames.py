@@ -32,6 +32,7 @@ class AvatarView(_Part):
 class RoomView(_Part):
     id: str
     name: str
+    owner: int = Field(description="the owner's user id: they may furnish the room and give rights")
     capacity: int
     floor_plan: list[str]
     door: Tile
@@ -42,9 +43,12 @@ class FurnitureView(_Part):
     item: int = Field(description="the kind (catalogue item id)")
     name: str
     look: str = Field(description="how it is drawn: chair, sofa, bed, table, rug, plant, lamp, divider, block, shelf")
+    owner: int = Field(description="the player it belongs to")
     x: int
     y: int
+    z: int = Field(description="in hundredths of a tile above the floor: the top of what it stands on")
     rotation: int = Field(description="0, 2, 4 or 6: eighths of a turn; 2 and 6 swap width and length")
+    rotations: list[int] = Field(description="the turns this kind may take")
     width: int
     length: int
     height: int = Field(description="in hundredths of a tile")
@@ -52,6 +56,7 @@ class FurnitureView(_Part):
     can_sit: bool
     can_lay: bool
     can_walk_on: bool
+    can_stack: bool = Field(description="other pieces may be put on top of it")
 
 
 class LineView(_Part):
@@ -68,6 +73,8 @@ class Snapshot(_Part):
     now: int
     room: RoomView
     furniture: list[FurnitureView]
+    rights: list[int] = Field(description="players with rights besides the owner")
+    furni_seq: int = Field(description="the number of the room's last furniture or rights change in this snapshot")
     avatars: list[AvatarView]
     chat: list[LineView] = Field(description="the room's last public lines, oldest first")
 
@@ -102,14 +109,92 @@ class WhisperLine(Chat):
     to: int = Field(description="the one player who sees it besides the speaker")
 
 
+class FurniAdded(_Part):
+    """A piece was placed. This and the next three carry the room's change
+    number: one not above the snapshot's `furni_seq` is already in it."""
+
+    type: Literal["furni_added"] = "furni_added"
+    piece: FurnitureView
+    seq: int
+
+
+class FurniMoved(_Part):
+    type: Literal["furni_moved"] = "furni_moved"
+    piece: FurnitureView
+    seq: int
+
+
+class FurniRemoved(_Part):
+    type: Literal["furni_removed"] = "furni_removed"
+    furni: int
+    seq: int
+
+
+class RightsChanged(_Part):
+    type: Literal["rights_changed"] = "rights_changed"
+    user: int
+    granted: bool
+    seq: int
+
+
+class ItemView(_Part):
+    """A kind of furniture as the renderer draws it (also the catalogue's ITEM)."""
+
+    id: int
+    name: str
+    look: str
+    width: int
+    length: int
+    height: int
+    colour: str
+    can_sit: bool
+    can_lay: bool
+    can_walk_on: bool
+    can_stack: bool
+    rotations: list[int]
+
+
+class TradePiece(_Part):
+    id: int
+    name: str
+    limited: int | None = Field(description="a limited edition's number")
+    item: ItemView
+
+
+class TradeState(_Part):
+    """To both traders, after every change of their trade."""
+
+    type: Literal["trade"] = "trade"
+    trade: str
+    users: tuple[int, int]
+    names: tuple[str, str]
+    offers: tuple[list[TradePiece], list[TradePiece]] = Field(description="each player's side, as `users`")
+    accepted: tuple[bool, bool]
+    confirmed: tuple[bool, bool]
+    stage: Literal["offer", "confirm"] = Field(description="`confirm` once both accepted")
+
+
+class TradeClosed(_Part):
+    type: Literal["trade_closed"] = "trade_closed"
+    trade: str
+    reason: Literal["cancelled", "left", "completing"]
+    message: str
+
+
 class Error(_Part):
     type: Literal["error"] = "error"
     code: str
     message: str
 
 
-Frame = Snapshot | UserEntered | UserLeft | Walk | Wave | WhisperLine | Chat | Error
-FRAMES = (Snapshot, UserEntered, UserLeft, Walk, Wave, Chat, WhisperLine, Error)
+Frame = (
+    Snapshot | UserEntered | UserLeft | Walk | Wave | WhisperLine | Chat | FurniAdded | FurniMoved | FurniRemoved
+    | RightsChanged | TradeState | TradeClosed | Error
+)
+FRAMES = (
+    Snapshot, UserEntered, UserLeft, Walk, Wave, Chat, WhisperLine, FurniAdded, FurniMoved, FurniRemoved,
+    RightsChanged, TradeState, TradeClosed, Error,
+)
 # For tests and tools that read frames back.
 AnyFrame = TypeAdapter(Annotated[Frame, Field(union_mode="left_to_right")])
 

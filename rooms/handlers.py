@@ -4,6 +4,7 @@ from habbo.bus.events import Envelope
 from habbo.bus.registry import ConsumerSpec, register
 from habbo.bus.topics import ROOM_EVENTS
 from rooms import services
+from rooms.furnishing import apply_room_changes
 from rooms.events import RoomCreated, UserEntered, UserLeft
 
 
@@ -49,5 +50,12 @@ register(
         topic=ROOM_EVENTS,
         handlers={"room.user_entered": visit_user_entered, "room.user_left": visit_user_left},
         description="records who was in which room, from when to when",
+    ),
+    ConsumerSpec(
+        name="furniture",
+        topic=ROOM_EVENTS,
+        batch_handler=apply_room_changes,
+        batch_types=("furni.placed", "furni.moved", "furni.picked_up", "room.rights_changed", "trade.agreed"),
+        description="places, moves and picks up furniture, keeps room rights and swaps trades; tells the room",
     ),
 )

@@ -39,6 +39,8 @@ class Room(models.Model):
     player_count = models.PositiveIntegerField(default=0, help_text="Kept by the room stats consumer.")
     # The number of the room's change of who is in it that player_count is from (rooms.live).
     occupancy_seq = models.BigIntegerField(default=0, editable=False)
+    # The number of the room's last furniture or rights change (rooms.furnishing): frames carry it.
+    furni_seq = models.BigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -113,6 +115,7 @@ class Furni(models.Model):
     x = models.PositiveSmallIntegerField(default=0)
     y = models.PositiveSmallIntegerField(default=0)
     rotation = models.PositiveSmallIntegerField(default=0, choices=[(0, "0°"), (2, "90°"), (4, "180°"), (6, "270°")])
+    z = models.PositiveIntegerField(default=0, help_text="Hundredths of a tile above the floor: what it stands on.")
     created_at = models.DateTimeField(default=timezone.now)
     origin = models.CharField(max_length=60, blank=True, help_text="What made it, e.g. purchase:<id> (audited).")
 
@@ -122,6 +125,44 @@ class Furni(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} in {self.room}" if self.room_id else f"{self.item} of {self.owner}"
+
+
+class RoomRight(models.Model):
+    """A player the owner lets place furniture in the room (room.rights_changed)."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="rights")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="room_rights")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="room_right_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.room}"
+
+
+class Trade(models.Model):
+    """A trade both players confirmed, as the furniture consumer applied it (trade.agreed)."""
+
+    class Status(models.TextChoices):
+        COMPLETED = "completed"
+        REFUSED = "refused"
+
+    id = models.UUIDField(primary_key=True, help_text="The live trade's id.")
+    room = models.ForeignKey(Room, on_delete=models.SET_NULL, null=True, related_name="trades")
+    first = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    second = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    first_gave = models.JSONField(help_text="Piece ids the first player gave.")
+    second_gave = models.JSONField(help_text="Piece ids the second player gave.")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    reason = models.CharField(max_length=32, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.first} ⇄ {self.second} ({self.status})"
 
 
 class Visit(models.Model):

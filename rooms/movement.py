@@ -11,17 +11,6 @@ from rooms.live import Avatar
 from rooms.pathfinding import Tile, find_path
 
 
-def furniture_tiles(items) -> set[Tile]:
-    """Tiles covered by furniture one cannot walk on, sit or lie on (rotation 2 and 6 swap width and length)."""
-    tiles: set[Tile] = set()
-    for item in items:
-        if item["can_walk_on"] or item["can_sit"] or item["can_lay"]:
-            continue
-        width, length = (item["length"], item["width"]) if item["rotation"] in (2, 6) else (item["width"], item["length"])
-        tiles.update((item["x"] + dx, item["y"] + dy) for dx in range(width) for dy in range(length))
-    return tiles
-
-
 def plan_walk(avatar: Avatar, plan: FloorPlan, target: Tile, blocked: set[Tile], now: int) -> Avatar:
     """The avatar walking to target: from its next tile if it is walking (it
     turns there), from where it stands otherwise."""

@@ -3,8 +3,7 @@ whose socket or process is gone. Entering and leaving are durable events
 (room.user_entered / room.user_left) for the room-stats and visit-log consumers."""
 
 import uuid
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
@@ -19,8 +18,8 @@ from rooms.events import UserEntered, UserLeft
 from rooms.floorplan import FloorPlan
 from rooms.frames import Frame, RoomView, Snapshot, frame_text
 from rooms.live import FULL, JOINED, Avatar, LiveRoom, now_ms, release_user, restore_user
-from rooms.models import Furni, Room
-from rooms.movement import furniture_tiles
+from rooms.live_furniture import LiveFurniture
+from rooms.models import Room
 
 
 class RoomFull(Exception):
@@ -40,26 +39,15 @@ class LoadedRoom:
     name: str
     capacity: int
     plan: FloorPlan
-    furniture: list[dict] = field(default_factory=list)
-
-    @cached_property
-    def furniture_blocking(self) -> set:
-        return furniture_tiles(self.furniture)
 
 
 @database_sync_to_async
 def load_room(room_id) -> LoadedRoom | None:
+    """The room's furniture is read by the process once (rooms.fanout), not per socket."""
     room = Room.objects.filter(pk=room_id).first()
     if room is None:
         return None
-    furniture = [
-        {"id": f.pk, "item": f.item_id, "name": f.item.name, "look": f.item.look, "x": f.x, "y": f.y,
-         "rotation": f.rotation, "width": f.item.width, "length": f.item.length, "height": f.item.height,
-         "colour": f.item.colour, "can_sit": f.item.can_sit, "can_lay": f.item.can_lay,
-         "can_walk_on": f.item.can_walk_on}
-        for f in Furni.objects.filter(room=room).select_related("item")
-    ]
-    return LoadedRoom(room.id, room.name, room.capacity, room.plan, furniture)
+    return LoadedRoom(room.id, room.name, room.capacity, room.plan)
 
 
 async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Avatar:
@@ -132,7 +120,7 @@ async def find_present(live: LiveRoom, username: str) -> Avatar | None:
     return next((a for a in await live.avatars() if a.name.lower() == username.lower()), None)
 
 
-async def snapshot(room: LoadedRoom, user_id: int) -> Snapshot:
+async def snapshot(room: LoadedRoom, furniture: LiveFurniture, user_id: int) -> Snapshot:
     avatars = await LiveRoom(room.id).avatars()
     return Snapshot(
         you=user_id,
@@ -140,11 +128,14 @@ async def snapshot(room: LoadedRoom, user_id: int) -> Snapshot:
         room=RoomView(
             id=str(room.id),
             name=room.name,
+            owner=furniture.owner,
             capacity=room.capacity,
             floor_plan=list(room.plan.rows),
             door=(room.plan.door_x, room.plan.door_y),
         ),
-        furniture=room.furniture,
+        furniture=list(furniture.views.values()),
+        rights=sorted(furniture.rights),
+        furni_seq=furniture.seq,
         avatars=[a.public() for a in avatars],
         chat=await database_sync_to_async(recent_lines)(room.id),
     )

@@ -9,6 +9,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from chat.events import ChatText
+from rooms.events import MAX_TRADE_PIECES, Rotation
 from rooms.floorplan import MAX_SIDE
 
 
@@ -52,5 +53,77 @@ class Wave(_Message):
     type: Literal["wave"]
 
 
-CLIENT_MESSAGES = (Walk, Say, Shout, Whisper, Wave)
+FurniId = Annotated[int, Field(gt=0, description="a piece's id")]
+
+
+class Place(_Message):
+    """Put a piece from your inventory into the room; `x`, `y` is its first tile (lowest column and row)."""
+
+    type: Literal["place"]
+    furni: FurniId
+    x: int = Field(ge=0, lt=MAX_SIDE)
+    y: int = Field(ge=0, lt=MAX_SIDE)
+    rotation: Rotation
+
+
+class Move(_Message):
+    """Move or turn a piece in the room (the same `x`, `y` and another `rotation` turns it)."""
+
+    type: Literal["move"]
+    furni: FurniId
+    x: int = Field(ge=0, lt=MAX_SIDE)
+    y: int = Field(ge=0, lt=MAX_SIDE)
+    rotation: Rotation
+
+
+class Pickup(_Message):
+    """A piece back to its owner's inventory: your own, or (the room's owner) anyone's."""
+
+    type: Literal["pickup"]
+    furni: FurniId
+
+
+class Rights(_Message):
+    """The room's owner gives a player rights to furnish the room, or takes them."""
+
+    type: Literal["rights"]
+    user: int = Field(gt=0, description="the player's id")
+    granted: bool
+
+
+class TradeOpen(_Message):
+    """Open a trade with a player in this room."""
+
+    type: Literal["trade_open"]
+    user: int = Field(gt=0, description="the player's id")
+
+
+class TradeOffer(_Message):
+    """Your whole side of the trade: pieces from your inventory."""
+
+    type: Literal["trade_offer"]
+    furni: list[FurniId] = Field(max_length=MAX_TRADE_PIECES)
+
+
+class TradeAccept(_Message):
+    """Accept the trade as it stands (or take the accept back)."""
+
+    type: Literal["trade_accept"]
+    accepted: bool
+
+
+class TradeConfirm(_Message):
+    """The second step, once both accepted."""
+
+    type: Literal["trade_confirm"]
+
+
+class TradeCancel(_Message):
+    type: Literal["trade_cancel"]
+
+
+CLIENT_MESSAGES = (
+    Walk, Say, Shout, Whisper, Wave, Place, Move, Pickup, Rights, TradeOpen, TradeOffer, TradeAccept, TradeConfirm,
+    TradeCancel,
+)
 ClientMessage = TypeAdapter(Annotated[Union[CLIENT_MESSAGES], Field(discriminator="type")])

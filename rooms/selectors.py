@@ -1,9 +1,12 @@
-"""Reads for rooms: what the navigator lists."""
+"""Reads for rooms: what the navigator lists, and a room's furniture."""
+
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
 from habbo.models import User
-from rooms.models import Room
+from rooms.frames import FurnitureView, ItemView
+from rooms.models import Furni, Item, Room, RoomRight
 
 
 def _listed() -> QuerySet[Room]:
@@ -23,3 +26,48 @@ def rooms_of(user: User) -> list[Room]:
 def popular_rooms(limit: int = 20) -> list[Room]:
     """Public rooms with players in them, fullest first."""
     return list(_listed().filter(is_public=True, player_count__gt=0).order_by("-player_count", "name")[:limit])
+
+
+def item_view(item: Item) -> ItemView:
+    """A kind of furniture as the renderer draws it (the catalogue's ITEM)."""
+    return ItemView(
+        id=item.pk, name=item.name, look=item.look, width=item.width, length=item.length, height=item.height,
+        colour=item.colour, can_sit=item.can_sit, can_lay=item.can_lay, can_walk_on=item.can_walk_on,
+        can_stack=item.can_stack, rotations=[int(r) for r in item.rotations.split(",")],
+    )
+
+
+def furniture_view(furni: Furni) -> FurnitureView:
+    """A placed piece as the room's frames show it (its item loaded)."""
+    item = furni.item
+    return FurnitureView(
+        id=furni.pk, item=item.pk, name=item.name, look=item.look, owner=furni.owner_id, x=furni.x, y=furni.y,
+        z=furni.z, rotation=furni.rotation, rotations=[int(r) for r in item.rotations.split(",")], width=item.width,
+        length=item.length, height=item.height, colour=item.colour, can_sit=item.can_sit, can_lay=item.can_lay,
+        can_walk_on=item.can_walk_on, can_stack=item.can_stack,
+    )
+
+
+def limited_number(furni: Furni) -> int | None:
+    """A limited edition's number (economy.LimitedUnit, loaded with select_related("limited"))."""
+    unit = getattr(furni, "limited", None)
+    return unit.number if unit else None
+
+
+@dataclass(frozen=True)
+class Furnishing:
+    """A room's furniture, owner, rights and change number, read together."""
+
+    owner: int
+    rights: set[int]
+    seq: int
+    views: dict[int, FurnitureView]
+
+
+def room_furnishing(room_id) -> Furnishing | None:
+    room = Room.objects.filter(pk=room_id).values("owner_id", "furni_seq").first()
+    if room is None:
+        return None
+    views = {f.pk: furniture_view(f) for f in Furni.objects.filter(room_id=room_id).select_related("item")}
+    rights = set(RoomRight.objects.filter(room_id=room_id).values_list("user_id", flat=True))
+    return Furnishing(room["owner_id"], rights, room["furni_seq"], views)

@@ -15,7 +15,8 @@ So a push may arrive twice after a kill, never not at all. Elsewhere (views)
 pushes are sent after the commit.
 
 A consumer's follow-up events (`publish_on_commit`: a fact for other
-consumers, such as item.purchased) travel the same way, stored with the
+consumers, such as item.purchased) and Redis publications (a room's frame)
+travel the same way, stored with the
 batch's pushes and published once it committed, so none is lost either; a
 second publication carries the same event id and is applied once.
 """
@@ -37,6 +38,7 @@ from pydantic import BaseModel, ConfigDict
 from habbo.bus.events import Envelope
 from habbo.bus.producer import apublish_envelope
 from habbo.models import PendingPush
+from habbo.redis import redis
 
 log = logging.getLogger(__name__)
 
@@ -65,13 +67,20 @@ def group_send_all(pushes: list) -> None:
     asyncio.run_coroutine_threadsafe(_send_all(pushes), _event_loop()).result(PUSH_TIMEOUT_S)
 
 
-# The target of a stored follow-up event (never a channel-layer group name).
+# The targets of a stored follow-up event and of a stored Redis PUBLISH (a
+# room's frame, which web processes fan out); never channel-layer group names.
 KAFKA = "kafka"
+REDIS = "redis"
 
 
 async def _send_all(pushes: list) -> None:
     """Players' pushes first (someone waits for them), then follow-up events."""
-    await _group_send_all([(group, message) for group, message in pushes if group != KAFKA])
+    await _group_send_all([(group, message) for group, message in pushes if group not in (KAFKA, REDIS)])
+    if frames := [message for target, message in pushes if target == REDIS]:
+        async with redis().pipeline(transaction=False) as pipe:
+            for frame in frames:
+                pipe.publish(frame["channel"], frame["data"])
+            await pipe.execute()
     events = [message for target, message in pushes if target == KAFKA]
     if events:
         await asyncio.gather(*(apublish_envelope(m["topic"], Envelope.model_validate(m["envelope"])) for m in events))
@@ -218,6 +227,12 @@ def publish_on_commit(topic: str, envelope: Envelope) -> None:
     """Publish an event once the consumer's batch has committed (stored with
     its pushes, so a killed consumer's successor publishes it)."""
     push_on_commit(KAFKA, {"topic": topic, "envelope": envelope.model_dump(mode="json")})
+
+
+def publish_on_redis_on_commit(channel: str, data: str) -> None:
+    """PUBLISH on a Redis channel once the transaction has committed (stored
+    with the batch's pushes in a consumer)."""
+    push_on_commit(REDIS, {"channel": channel, "data": data})
 
 
 def user_group(user_id: int) -> str:

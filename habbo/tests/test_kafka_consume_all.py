@@ -19,8 +19,8 @@ from friends.models import FriendRequest, Friendship, OfflineNotice, PrivateMess
 from habbo.bus.producer import publish
 from habbo.bus.registry import CONSUMERS
 from habbo.models import ProcessedEvent
-from rooms.events import UserEntered
-from rooms.models import Item, Room, Visit
+from rooms.events import FurniPlaced, UserEntered
+from rooms.models import Furni, Item, Room, Visit
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.durable]
 
@@ -42,6 +42,7 @@ def test_every_consumer_applies_its_events_and_sigterm_stops_them_all(processes,
     visit = uuid.uuid4()
     chair = Offer.objects.create(page=CatalogPage.objects.create(name="Chairs"), item=Item.objects.create(name="Chair"), price=3)
     click = uuid.uuid4()
+    piece = Furni.objects.create(item=chair.item, owner=alice)
     envelopes = [
         publish(new_room, actor=alice.pk),
         publish(UserEntered(room_id=room.pk, user_id=bob.pk, visit_id=visit), actor=bob.pk),
@@ -51,6 +52,7 @@ def test_every_consumer_applies_its_events_and_sigterm_stops_them_all(processes,
         publish(
             PurchaseRequested(purchase=click, buyer_id=bob.pk, offer_id=chair.pk, quantity=1, unit_price=3), actor=bob.pk
         ),
+        publish(FurniPlaced(room_id=room.pk, user_id=alice.pk, furni_id=piece.pk, x=1, y=1, rotation=0), actor=alice.pk),
     ]
     expected = {
         name: {e.id for e in envelopes if e.type in spec.event_types} for name, spec in CONSUMERS.items()
@@ -70,6 +72,8 @@ def test_every_consumer_applies_its_events_and_sigterm_stops_them_all(processes,
     assert OfflineNotice.objects.get(user=bob).email == "bob@example.org"
     assert PrivateMessage.objects.get(sender=alice, recipient=carol).text == "hi carol"
     assert DailySales.objects.get(offer=chair).credits == 3
+    piece.refresh_from_db()
+    assert (piece.room_id, piece.x, piece.y) == (room.pk, 1, 1)
 
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(30) == 0, "SIGTERM finishes each batch, commits and exits cleanly"

@@ -16,7 +16,7 @@ function clickKey() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-async function getJson(url) {
+export async function getJson(url) {
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
   return response.json();
@@ -33,7 +33,7 @@ async function postJson(url, body) {
   return { ok: response.ok, status: response.status, answer };
 }
 
-function el(tag, props = {}, ...children) {
+export function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
   node.append(...children);
   return node;
@@ -47,7 +47,7 @@ function showCredits(balance) {
 
 const windows = {};
 
-function makeWindow(id, title) {
+export function makeWindow(id, title) {
   const closeButton = el("button", { type: "button", className: "close", textContent: "×", ariaLabel: "close" });
   const bar = el("header", { className: "window-bar" }, el("h2", { textContent: title }), closeButton);
   const body = el("div", { className: "window-body" });
@@ -69,7 +69,7 @@ function makeWindow(id, title) {
   return windows[id];
 }
 
-function picture(item, size = 72) {
+export function picture(item, size = 72) {
   const canvas = el("canvas", { width: size, height: size, className: "picture" });
   drawPicture(canvas, item);
   return canvas;
@@ -161,6 +161,11 @@ export async function openInventory() {
     return card;
   })));
 }
+
+// Pieces came or went (placed, picked up, traded), or the room changed
+// whether this player may place (its Place buttons, static/js/room/furnishing.js).
+window.addEventListener("hotel:inventory.changed", () => { if (!inventory.win.hidden) openInventory(); });
+window.addEventListener("hotel:inventory-refresh", () => { if (!inventory.win.hidden) openInventory(); });
 
 // -- outcomes on the hotel socket ------------------------------------------------------
 

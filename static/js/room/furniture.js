@@ -3,7 +3,7 @@
 // the catalogue's and inventory's pictures both draw with drawPiece.
 import { LEVEL_H, TILE_H, TILE_W } from "./iso.js";
 
-const PX_PER_HUNDREDTH = 0.32; // a block (height 100) is as tall as a tile is wide
+export const PX_PER_HUNDREDTH = 0.32; // a block (height 100) is as tall as a tile is wide
 
 // Where a point of the floor (u, v in tiles, from a tile's top corner) h
 // pixels above a floor at level z is on the screen.
@@ -42,6 +42,34 @@ export function footprint(piece) {
   const turned = piece.rotation === 2 || piece.rotation === 6;
   return turned ? [piece.length, piece.width] : [piece.width, piece.length];
 }
+
+// Whether a piece's footprint covers tile (x, y).
+export function covers(piece, x, y) {
+  const [w, l] = footprint(piece);
+  return x >= piece.x && x < piece.x + w && y >= piece.y && y < piece.y + l;
+}
+
+// The tiles of a piece's footprint, as [x, y] pairs.
+export function tilesOf(piece) {
+  const [w, l] = footprint(piece);
+  const tiles = [];
+  for (let dx = 0; dx < w; dx++) for (let dy = 0; dy < l; dy++) tiles.push([piece.x + dx, piece.y + dy]);
+  return tiles;
+}
+
+// The outline a piece covers on the screen (standing on a floor at level z,
+// lifted `lift` pixels): its footprint's diamond drawn up to its height, as
+// [x, y] points. For finding what a click is on.
+export function outline(origin, piece, z = 0, lift = 0) {
+  const [w, l] = footprint(piece);
+  const [u0, v0, u1, v1] = [piece.x, piece.y, piece.x + w, piece.y + l];
+  const top = lift + Math.max(3, piece.height * PX_PER_HUNDREDTH) + (piece.look === "bed" ? 5 : 0);
+  const p = (u, v, h) => at(origin, u, v, z, h);
+  return [p(u0, v1, lift), p(u1, v1, lift), p(u1, v0, lift), p(u1, v0, top), p(u0, v0, top), p(u0, v1, top)];
+}
+
+// The top of a piece, in hundredths of a tile above the floor.
+export const topOf = (piece) => (piece.z || 0) + piece.height;
 
 // Which way a seat or bed faces: 0 → +v (towards the viewer, left), 2 → +u, 4 → -v, 6 → -u.
 // The avatar's direction (iso.js facing) when sitting on it.
@@ -101,10 +129,11 @@ function parts(piece) {
   }
 }
 
-// Draw one piece standing on a floor at level z (its stack height on top, in pixels).
-export function drawPiece(ctx, origin, piece, z = 0, lift = 0) {
-  const boxes = parts(piece).sort((a, b) => a[0][0] + a[0][1] - (b[0][0] + b[0][1]) || a[1] - b[1]);
-  for (const [area, h0, h1, colour] of boxes) box(ctx, origin, z, area, h0 + lift, h1 + lift, colour);
+// Draw one piece standing on a floor at level z, lifted `lift` pixels (its
+// stack height: piece.z * PX_PER_HUNDREDTH). `tint` draws it in one colour (a ghost).
+export function drawPiece(ctx, origin, piece, z = 0, lift = 0, tint = null) {
+  const boxes = parts(tint ? { ...piece, colour: tint } : piece).sort((a, b) => a[0][0] + a[0][1] - (b[0][0] + b[0][1]) || a[1] - b[1]);
+  for (const [area, h0, h1, colour] of boxes) box(ctx, origin, z, area, h0 + lift, h1 + lift, tint && colour === "#f8fafc" ? shade(tint, 40) : colour);
 }
 
 // A picture of a kind of furniture on its own canvas (catalogue, inventory).

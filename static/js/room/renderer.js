@@ -1,6 +1,6 @@
 // Draws the room on a canvas: tiles, furniture, avatars (own drawing, no
 // copied artwork), names and chat bubbles. Text is drawn as text.
-import { drawPiece, footprint } from "./furniture.js";
+import { PX_PER_HUNDREDTH, drawPiece, footprint, outline } from "./furniture.js";
 import { LEVEL_H, TILE_H, TILE_W, toScreen } from "./iso.js";
 
 const BUBBLE_MS = 9000;
@@ -19,17 +19,49 @@ export class Renderer {
     this.origin = { x: plan.depth * (TILE_W / 2) + 40, y: 130 };
   }
 
+  // scene: plan, door, furniture, avatars, now, hover (a tile), and while
+  // furnishing: marks (tiles to colour: {tiles, colour}), hidden (a piece id
+  // not drawn: the one being moved) and ghost ({piece, tint}, drawn see-through on top).
   draw(scene) {
     const { ctx } = this;
+    this.scene = scene;
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    this.drawFloor(scene.plan, scene.door, scene.hover);
-    // Painter's order: things further back (smaller x + y) first.
+    this.drawFloor(scene.plan, scene.door, scene.hover, scene.marks || []);
+    // Painter's order: things further back (smaller x + y) first, a stack from the bottom up.
     const things = [
-      ...scene.furniture.map((f) => ({ depth: centreDepth(f), draw: () => this.drawFurniture(scene.plan, f) })),
+      ...scene.furniture.filter((f) => f.id !== scene.hidden)
+        .map((f) => ({ depth: centreDepth(f), draw: () => this.drawFurniture(scene.plan, f) })),
       ...scene.avatars.map((a) => ({ depth: a.pos.x + a.pos.y + 0.5, draw: () => this.drawAvatar(a, scene.now) })),
     ];
     things.sort((a, b) => a.depth - b.depth).forEach((t) => t.draw());
+    if (scene.ghost) {
+      ctx.globalAlpha = 0.6;
+      this.drawFurniture(scene.plan, scene.ghost.piece, scene.ghost.tint);
+      ctx.globalAlpha = 1;
+    }
     scene.avatars.forEach((a) => this.drawBubbles(a, scene.now));
+  }
+
+  // What is under a canvas point in the last scene drawn, the front-most
+  // first: {avatar} or {piece}, or null.
+  thingAt(px, py) {
+    const { scene, ctx } = this;
+    if (!scene) return null;
+    const hits = [];
+    for (const a of scene.avatars) {
+      const h = a.hit;
+      if (h && px >= h.x0 && px <= h.x1 && py >= h.y0 && py <= h.y1) hits.push({ depth: a.pos.x + a.pos.y + 0.5, avatar: a });
+    }
+    for (const f of scene.furniture) {
+      if (f.id === scene.hidden) continue;
+      const points = outline(this.origin, f, scene.plan.height(f.x, f.y), (f.z || 0) * PX_PER_HUNDREDTH);
+      const path = new Path2D();
+      points.forEach(([x, y], i) => (i ? path.lineTo(x, y) : path.moveTo(x, y)));
+      path.closePath();
+      if (ctx.isPointInPath(path, px, py)) hits.push({ depth: centreDepth(f), piece: f });
+    }
+    hits.sort((a, b) => b.depth - a.depth);
+    return hits[0] || null;
   }
 
   diamond(sx, sy) {
@@ -42,7 +74,9 @@ export class Renderer {
     ctx.closePath();
   }
 
-  drawFloor(plan, door, hover) {
+  drawFloor(plan, door, hover, marks) {
+    const marked = new Map();
+    for (const { tiles, colour } of marks) for (const [x, y] of tiles) marked.set(`${x},${y}`, colour);
     const { ctx } = this;
     plan.forEachTile((x, y, z) => {
       const { sx, sy } = toScreen(this.origin, x, y, z);
@@ -63,14 +97,16 @@ export class Renderer {
       const isDoor = door && door[0] === x && door[1] === y;
       ctx.fillStyle = isDoor ? "#fbbf24" : (x + y) % 2 ? "#a8a29e" : "#b8b2ad";
       if (hover && hover.x === x && hover.y === y) ctx.fillStyle = "#fde68a";
+      if (marked.has(`${x},${y}`)) ctx.fillStyle = marked.get(`${x},${y}`);
       ctx.fill();
       ctx.strokeStyle = "#78716c";
       ctx.stroke();
     });
   }
 
-  drawFurniture(plan, f) {
-    drawPiece(this.ctx, this.origin, f, plan.height(f.x, f.y));
+  // A piece on its floor, lifted by its stack height (z, in hundredths of a tile).
+  drawFurniture(plan, f, tint = null) {
+    drawPiece(this.ctx, this.origin, f, plan.height(f.x, f.y), (f.z || 0) * PX_PER_HUNDREDTH, tint);
   }
 
   drawAvatar(a, now) {
@@ -78,8 +114,9 @@ export class Renderer {
     if (rest && rest.can_lay) return this.drawLying(a, rest, now);
     const { sx, sy } = toScreen(this.origin, a.pos.x, a.pos.y, a.pos.z);
     // Sitting: on the seat, its legs folded under it.
-    const foot = sy + TILE_H / 2 - (rest ? seatHeight(rest) - 14 : 0);
+    const foot = sy + TILE_H / 2 - (rest ? seatHeight(rest) + (rest.z || 0) * PX_PER_HUNDREDTH - 14 : 0);
     const top = this.drawFigure(a, sx, foot, now, { sitting: Boolean(rest) });
+    a.hit = { x0: sx - 16, y0: top - 16, x1: sx + 16, y1: foot + 4 };
     this.drawName(a, sx, top);
   }
 
@@ -88,7 +125,7 @@ export class Renderer {
     const { ctx } = this;
     const [w, l] = footprint(bed);
     const centre = toScreen(this.origin, bed.x + w / 2, bed.y + l / 2, a.pos.z);
-    const top = centre.sy - seatHeight(bed, 1);
+    const top = centre.sy - seatHeight(bed, 1) - (bed.z || 0) * PX_PER_HUNDREDTH;
     // From feet to head on the screen: towards the pillow end (furniture.js backStrip).
     const [hx, hy] = { 0: [32, -16], 2: [-32, -16], 4: [-32, 16], 6: [32, 16] }[bed.rotation];
     ctx.save();
@@ -96,6 +133,7 @@ export class Renderer {
     ctx.rotate(Math.atan2(hy, hx) + Math.PI / 2);
     this.drawFigure({ ...a, dir: 3 }, 0, 34, now, { lying: true });
     ctx.restore();
+    a.hit = { x0: centre.sx - 30, y0: top - 30, x1: centre.sx + 30, y1: top + 20 };
     this.drawName(a, centre.sx, top - 24);
   }
 
@@ -188,14 +226,14 @@ export class Renderer {
 
 // How high a seat's (or, share 1, a bed's) top is above its floor, in pixels.
 function seatHeight(piece, share = 0.45) {
-  return piece.height * 0.32 * share;
+  return piece.height * PX_PER_HUNDREDTH * share;
 }
 
 // A piece is drawn at its footprint's centre's depth: behind whoever stands
-// in front of it, in front of whoever stands behind.
+// in front of it, in front of whoever stands behind; in a stack, the higher later.
 function centreDepth(f) {
   const [w, l] = footprint(f);
-  return f.x + (w - 1) / 2 + f.y + (l - 1) / 2 + 0.1;
+  return f.x + (w - 1) / 2 + f.y + (l - 1) / 2 + 0.1 + (f.z || 0) / 1e6;
 }
 
 function roundRect(ctx, x, y, w, h, r) {

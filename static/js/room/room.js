@@ -1,8 +1,13 @@
 // The live room: one socket to ws/rooms/<id>/, a canvas, a chat box and a
-// list of who is here. Protocol: docs/protocol.md.
+// list of who is here; furnishing (furnishing.js), the card of another
+// avatar (avatar-card.js) and trading (trade.js) hang off it.
+// Protocol: docs/protocol.md.
 import { Plan, positionAt, tileAt } from "./iso.js";
-import { SIT_DIRECTION, footprint } from "./furniture.js";
+import { PX_PER_HUNDREDTH, SIT_DIRECTION, covers, footprint } from "./furniture.js";
 import { Renderer } from "./renderer.js";
+import { createFurnishing } from "./furnishing.js";
+import { createAvatarCard } from "./avatar-card.js";
+import { createTrading } from "./trade.js";
 
 const root = document.getElementById("room");
 const roomId = root.dataset.roomId;
@@ -19,15 +24,27 @@ const FINAL = { 4401: "Please log in again.", 4403: "The room is full.", 4404: "
   4409: "You entered from another window; this one is closed.",
   4003: MISUNDERSTOOD, 4007: MISUNDERSTOOD, 4009: MISUNDERSTOOD };
 
-const state = { plan: null, door: null, furniture: [], avatars: new Map(), me: null, offset: 0, hover: null };
+// owner: the room owner's id; rights: who else may furnish; furniSeq: the
+// number of the last furniture or rights change applied.
+const state = { plan: null, door: null, furniture: [], avatars: new Map(), me: null, offset: 0, hover: null,
+  owner: null, rights: new Set(), furniSeq: 0 };
 const serverNow = () => Date.now() + state.offset;
 let socket = null;
 let delay = 500;
 
 function setStatus(text, kind = "") {
+  clearTimeout(noticeTimer);
   status.textContent = text;
   status.className = `room-status ${kind}`;
   status.hidden = !text;
+}
+
+// A passing word for the player (a refusal, a trade's end) in the status area.
+let noticeTimer = null;
+function notice(text, kind = "notice") {
+  if (status.classList.contains("final")) return;
+  setStatus(text, kind);
+  noticeTimer = setTimeout(() => setStatus(""), 7000);
 }
 
 function connect() {
@@ -53,6 +70,17 @@ function addAvatar(data) {
     bubbles: old ? old.bubbles : [], me: data.id === state.me });
 }
 
+// A furniture or rights change: applied once, in order; one the snapshot
+// already holds (seq <= its furni_seq) is skipped.
+function furniChange(apply) {
+  return (m) => {
+    if (m.seq <= state.furniSeq) return;
+    state.furniSeq = m.seq;
+    apply(m);
+    room.changed();
+  };
+}
+
 const handlers = {
   snapshot(m) {
     state.offset = m.now - Date.now();
@@ -60,6 +88,9 @@ const handlers = {
     state.plan = new Plan(m.room.floor_plan);
     state.door = m.room.door;
     state.furniture = m.furniture;
+    state.owner = m.room.owner;
+    state.rights = new Set(m.rights);
+    state.furniSeq = m.furni_seq;
     state.avatars.clear();
     m.avatars.forEach(addAvatar);
     renderer.layout(state.plan);
@@ -67,9 +98,26 @@ const handlers = {
     m.chat.forEach((line) => chatLine(line, false));
     setStatus("");
     renderWho();
+    room.changed();
   },
+  furni_added: furniChange((m) => {
+    state.furniture = [...state.furniture.filter((f) => f.id !== m.piece.id), m.piece];
+  }),
+  furni_moved: furniChange((m) => {
+    state.furniture = state.furniture.map((f) => (f.id === m.piece.id ? m.piece : f));
+  }),
+  furni_removed: furniChange((m) => {
+    state.furniture = state.furniture.filter((f) => f.id !== m.furni);
+  }),
+  rights_changed: furniChange((m) => {
+    if (m.granted) state.rights.add(m.user);
+    else state.rights.delete(m.user);
+    const who = m.user === state.me ? "You" : state.avatars.get(m.user)?.name;
+    if (m.user === state.me) notice(m.granted ? "You have rights in this room now: you can place furniture." : "Your rights in this room were taken away.");
+    if (who) systemLine(`${who} ${m.user === state.me ? "have" : "has"} ${m.granted ? "" : "no "}rights in this room now.`);
+  }),
   user_entered(m) { addAvatar(m.user); renderWho(); },
-  user_left(m) { state.avatars.delete(m.user); renderWho(); },
+  user_left(m) { state.avatars.delete(m.user); renderWho(); avatarCard.changed(); },
   walk(m) {
     const a = state.avatars.get(m.user);
     if (!a) return;
@@ -82,11 +130,14 @@ const handlers = {
     if (a) a.waveUntil = serverNow() + 2000;
   },
   chat(m) { chatLine(m, true); },
-  error(m) { systemLine(m.message); },
+  error(m) { systemLine(m.message, "error"); notice(m.message, "warn"); room.refused(m); },
 };
+
+const listeners = {}; // frame type → the other modules' handlers (room.on)
 
 function handle(message) {
   (handlers[message.type] || (() => {}))(message);
+  (listeners[message.type] || []).forEach((fn) => fn(message));
 }
 
 function chatLine(line, bubble) {
@@ -103,9 +154,10 @@ function chatLine(line, bubble) {
   if (bubble && a) a.bubbles = [...a.bubbles.slice(-3), { text: line.text, kind: line.kind, shownAt: serverNow() }];
 }
 
-function systemLine(text) {
+// A line from the hotel in the chat log: "info" (rights, a trade's end) or "error" (a refusal).
+function systemLine(text, kind = "info") {
   const li = document.createElement("li");
-  li.className = "line system";
+  li.className = `line system ${kind}`;
   li.textContent = text;
   log.append(li);
   log.scrollTop = log.scrollHeight;
@@ -134,19 +186,20 @@ function frame() {
       a.pos = pos;
       return a;
     });
-    renderer.draw({ plan: state.plan, door: state.door, furniture: state.furniture, avatars, now, hover: state.hover });
+    renderer.draw({ plan: state.plan, door: state.door, furniture: state.furniture, avatars, now,
+      hover: state.hover, ...furnishing.scene() });
   }
   requestAnimationFrame(frame);
 }
 
-// The seat or bed under an avatar standing still: it sits or lies there,
-// facing the way the piece does (docs/protocol.md, "Furniture").
+// The seat or bed under an avatar standing still (the top one of a stack):
+// it sits or lies there, facing the way the piece does (docs/protocol.md, "Furniture").
 function restingOn(x, y) {
-  return state.furniture.find((f) => {
-    if (!f.can_sit && !f.can_lay) return false;
-    const [w, l] = footprint(f);
-    return x >= f.x && x < f.x + w && y >= f.y && y < f.y + l;
-  }) || null;
+  let best = null;
+  for (const f of state.furniture) {
+    if ((f.can_sit || f.can_lay) && covers(f, x, y) && (!best || (f.z || 0) > (best.z || 0))) best = f;
+  }
+  return best;
 }
 
 function canvasPoint(e) {
@@ -154,13 +207,36 @@ function canvasPoint(e) {
   return [(e.clientX - r.left) * (canvas.width / r.width), (e.clientY - r.top) * (canvas.height / r.height)];
 }
 
+// A click: while placing, puts the piece there; on another avatar, its
+// card; otherwise a walk there (onto a seat clicked anywhere on it), and a
+// piece you may handle also shows its panel.
 canvas.addEventListener("click", (e) => {
   if (!state.plan) return;
-  const tile = tileAt(state.plan, renderer.origin, ...canvasPoint(e));
-  if (tile) send({ type: "walk", x: tile.x, y: tile.y });
+  const [px, py] = canvasPoint(e);
+  const tile = tileAt(state.plan, renderer.origin, px, py);
+  if (furnishing.placing()) return furnishing.drop(tile);
+  const thing = renderer.thingAt(px, py);
+  if (thing?.avatar && !thing.avatar.me) {
+    furnishing.select(null);
+    return avatarCard.open(thing.avatar);
+  }
+  avatarCard.close();
+  const piece = thing?.piece || null;
+  furnishing.select(piece);
+  let target = tile;
+  if (piece && (piece.can_sit || piece.can_lay) && !(tile && covers(piece, tile.x, tile.y))) target = { x: piece.x, y: piece.y };
+  if (target) send({ type: "walk", x: target.x, y: target.y });
 });
 canvas.addEventListener("mousemove", (e) => {
-  if (state.plan) state.hover = tileAt(state.plan, renderer.origin, ...canvasPoint(e));
+  if (!state.plan) return;
+  state.hover = tileAt(state.plan, renderer.origin, ...canvasPoint(e));
+  furnishing.hover(state.hover);
+});
+canvas.addEventListener("mouseleave", () => { state.hover = null; furnishing.hover(null); });
+window.addEventListener("keydown", (e) => {
+  if (e.target.closest?.("input, textarea, select")) return;
+  if (e.key === "Escape") { furnishing.cancel(); avatarCard.close(); }
+  if ((e.key === "r" || e.key === "R") && furnishing.placing()) furnishing.turn();
 });
 
 form.addEventListener("submit", (e) => {
@@ -178,15 +254,68 @@ form.elements.kind.addEventListener("change", () => {
 });
 document.getElementById("wave").addEventListener("click", () => send({ type: "wave" }));
 
+// What the other modules use of the room.
+const room = {
+  state, send, notice, systemLine, renderer, canvas,
+  stage: root.querySelector(".room-view"), // what the panels over the room are placed in
+  isOwner: () => state.me !== null && state.me === state.owner,
+  mayFurnish: () => state.me !== null && (state.me === state.owner || state.rights.has(state.me)),
+  // A canvas point on the page, relative to the stage (for panels over the room).
+  onStage(cx, cy) {
+    const r = canvas.getBoundingClientRect();
+    const s = room.stage.getBoundingClientRect();
+    return { x: r.left - s.left + cx * (r.width / canvas.width), y: r.top - s.top + cy * (r.height / canvas.height) };
+  },
+  on(type, fn) { (listeners[type] ||= []).push(fn); },
+  changed() { furnishing.changed(); avatarCard.changed(); },
+  refused(m) { furnishing.refused(m); },
+};
+const furnishing = createFurnishing(room);
+const avatarCard = createAvatarCard(room);
+createTrading(room);
+
+function onPage(cx, cy) {
+  const r = canvas.getBoundingClientRect();
+  return { x: r.left + cx * (r.width / canvas.width), y: r.top + cy * (r.height / canvas.height) };
+}
+
+function pieceView(f) {
+  const { id, item, name, owner, x, y, z, rotation, can_sit: canSit, can_stack: canStack } = f;
+  return { id, item, name, owner, x, y, z, rotation, can_sit: canSit, can_stack: canStack };
+}
+
 // For tests and tools: the tile's centre on the page, and what the client knows.
 window.hotelRoom = {
   tileCentre(x, y) {
-    const r = canvas.getBoundingClientRect();
     const z = state.plan.height(x, y);
-    const sx = renderer.origin.x + (x - y) * 32;
-    const sy = renderer.origin.y + (x + y) * 16 - z * 16 + 16;
-    return { x: r.left + sx * (r.width / canvas.width), y: r.top + sy * (r.height / canvas.height) };
+    return onPage(renderer.origin.x + (x - y) * 32, renderer.origin.y + (x + y) * 16 - z * 16 + 16);
   },
+  // The middle of a placed piece's picture on the page (to click it).
+  pieceCentre(id) {
+    const f = state.furniture.find((p) => p.id === id);
+    if (!f) return null;
+    const [w, l] = footprint(f);
+    const u = f.x + w / 2;
+    const v = f.y + l / 2;
+    const lift = ((f.z || 0) + f.height / 2) * PX_PER_HUNDREDTH;
+    return onPage(renderer.origin.x + (u - v) * 32, renderer.origin.y + (u + v) * 16 - state.plan.height(f.x, f.y) * 16 - lift);
+  },
+  // Where an avatar's body is on the page (to click it).
+  avatarCentre(name) {
+    const a = [...state.avatars.values()].find((v) => v.name === name);
+    if (!a || !a.hit) return null;
+    return onPage((a.hit.x0 + a.hit.x1) / 2, (a.hit.y0 + a.hit.y1) / 2 + 8);
+  },
+  furniture: () => state.furniture.map(pieceView),
+  piece(id) {
+    const f = state.furniture.find((p) => p.id === id);
+    return f ? pieceView(f) : null;
+  },
+  owner: () => state.owner,
+  rights: () => [...state.rights],
+  furniSeq: () => state.furniSeq,
+  mayFurnish: () => room.mayFurnish(),
+  placing: () => furnishing.placing(),
   avatar(name) {
     const a = [...state.avatars.values()].find((v) => v.name === name);
     if (!a || !a.pos) return null;

@@ -1,0 +1,52 @@
+"""A web process's copy of a room's furniture, owner and rights, read from
+the database once when the process starts serving the room and kept from
+the room's own frames (furni_added, furni_moved, furni_removed,
+rights_changed) after that. Walks find the furniture in their way here, and
+furniture actions are checked here before they are published (the
+furniture consumer decides; rooms.placement holds the rules for both)."""
+
+from functools import cached_property
+
+from rooms.frames import FurnitureView
+from rooms.pathfinding import Tile
+from rooms.placement import RoomFurniture, pieces_of
+from rooms.selectors import Furnishing
+
+FURNITURE_FRAMES = frozenset({"furni_added", "furni_moved", "furni_removed", "rights_changed"})
+
+
+class LiveFurniture:
+    def __init__(self, furnishing: Furnishing):
+        self.owner = furnishing.owner
+        self.rights = set(furnishing.rights)
+        self.seq = furnishing.seq
+        self.views: dict[int, FurnitureView] = dict(furnishing.views)
+
+    def apply(self, frame: dict) -> bool:
+        """Apply one of the room's frames; False if frames were missed before
+        it (its number is not the next one): the copy must be read again."""
+        if frame.get("type") not in FURNITURE_FRAMES or frame["seq"] <= self.seq:
+            return True
+        in_order = frame["seq"] == self.seq + 1
+        self.seq = frame["seq"]
+        kind = frame["type"]
+        if kind in ("furni_added", "furni_moved"):
+            view = FurnitureView.model_validate(frame["piece"])
+            self.views[view.id] = view
+        elif kind == "furni_removed":
+            self.views.pop(frame["furni"], None)
+        elif frame["granted"]:
+            self.rights.add(frame["user"])
+        else:
+            self.rights.discard(frame["user"])
+        self.__dict__.pop("rules", None)
+        self.__dict__.pop("blocking", None)
+        return in_order
+
+    @cached_property
+    def rules(self) -> RoomFurniture:
+        return RoomFurniture(self.owner, set(self.rights), pieces_of(self.views.values()), self.seq)
+
+    @cached_property
+    def blocking(self) -> set[Tile]:
+        return self.rules.blocking()
