@@ -45,7 +45,7 @@ async def test_a_consumer_killed_at_random_points_applies_each_purchase_once_and
         for buyer, key in clicks:
             event = PurchaseRequested(purchase=key, buyer_id=buyer.pk, offer_id=sofa.pk, quantity=1, unit_price=9)
             publish(event, actor=buyer.pk)
-            time.sleep(0.01)
+            time.sleep(0.07)  # long enough for three kills and their successors taking over
         connection.close()
 
     start = lambda: processes.start(["manage.py", "kafka_consume", "economy"], "economy")  # noqa: E731
@@ -54,11 +54,15 @@ async def test_a_consumer_killed_at_random_points_applies_each_purchase_once_and
     publisher.start()
     rng = random.Random(7)
     consumer = start()
-    for _ in range(4):
-        await asyncio.sleep(rng.uniform(0.8, 2.0))
+    for _ in range(3):
+        # Killed while it works: once it applied something, at a random moment after.
+        before = await sync_to_async(Purchase.objects.count)()
+        await sync_to_async(wait_for)(lambda: Purchase.objects.count() > before, timeout=60, what="the consumer at work")
+        await asyncio.sleep(rng.uniform(0.05, 0.5))
         consumer.kill()  # SIGKILL: no batch finished, no commit, no pushes sent
         consumer.wait()
         consumer = start()
+    assert await sync_to_async(Purchase.objects.count)() < len(clicks), "the stream outran the kills"
     await sync_to_async(publisher.join)()
 
     def all_applied():
