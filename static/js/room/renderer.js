@@ -1,6 +1,6 @@
 // Draws the room on a canvas: tiles, furniture, avatars (own drawing, no
 // copied artwork), names and chat bubbles. Text is drawn as text.
-import { PX_PER_HUNDREDTH, drawPiece, footprint, outline } from "./furniture.js";
+import { PX_PER_HUNDREDTH, drawPiece, footprint, outline, tilesOf, topOf } from "./furniture.js";
 import { LEVEL_H, TILE_H, TILE_W, toScreen } from "./iso.js";
 
 const BUBBLE_MS = 9000;
@@ -28,9 +28,10 @@ export class Renderer {
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     this.drawFloor(scene.plan, scene.door, scene.hover, scene.marks || []);
     // Painter's order: things further back (smaller x + y) first, a stack from the bottom up.
+    const depth = furnitureDepths(scene.furniture);
     const things = [
       ...scene.furniture.filter((f) => f.id !== scene.hidden)
-        .map((f) => ({ depth: centreDepth(f), draw: () => this.drawFurniture(scene.plan, f) })),
+        .map((f) => ({ depth: depth.get(f.id), draw: () => this.drawFurniture(scene.plan, f) })),
       ...scene.avatars.map((a) => ({ depth: a.pos.x + a.pos.y + 0.5, draw: () => this.drawAvatar(a, scene.now) })),
     ];
     things.sort((a, b) => a.depth - b.depth).forEach((t) => t.draw());
@@ -48,6 +49,7 @@ export class Renderer {
     const { scene, ctx } = this;
     if (!scene) return null;
     const hits = [];
+    const depth = furnitureDepths(scene.furniture);
     for (const a of scene.avatars) {
       const h = a.hit;
       if (h && px >= h.x0 && px <= h.x1 && py >= h.y0 && py <= h.y1) hits.push({ depth: a.pos.x + a.pos.y + 0.5, avatar: a });
@@ -58,7 +60,7 @@ export class Renderer {
       const path = new Path2D();
       points.forEach(([x, y], i) => (i ? path.lineTo(x, y) : path.moveTo(x, y)));
       path.closePath();
-      if (ctx.isPointInPath(path, px, py)) hits.push({ depth: centreDepth(f), piece: f });
+      if (ctx.isPointInPath(path, px, py)) hits.push({ depth: depth.get(f.id), piece: f });
     }
     hits.sort((a, b) => b.depth - a.depth);
     return hits[0] || null;
@@ -234,6 +236,29 @@ function seatHeight(piece, share = 0.45) {
 function centreDepth(f) {
   const [w, l] = footprint(f);
   return f.x + (w - 1) / 2 + f.y + (l - 1) / 2 + 0.1 + (f.z || 0) / 1e6;
+}
+
+// Each piece's place in the painter's order (id → depth). A rug on the floor
+// hides nothing but floor, so it comes before everything; a piece stacked on
+// others comes after each of them, whatever their footprints (a lamp on a
+// big table's back corner has a smaller centre than the table).
+// Worked out once per furniture list (the room replaces the list on every change).
+const depthsOf = new WeakMap();
+function furnitureDepths(furniture) {
+  if (depthsOf.has(furniture)) return depthsOf.get(furniture);
+  const depth = new Map();
+  const onTile = new Map(); // "x,y" → the pieces on it so far, lower ones first
+  for (const f of [...furniture].sort((a, b) => (a.z || 0) - (b.z || 0))) {
+    let d = centreDepth(f);
+    if (f.can_walk_on && !f.z) d -= 1000;
+    for (const tile of tilesOf(f).map(String)) {
+      for (const g of onTile.get(tile) || []) if (topOf(g) <= (f.z || 0)) d = Math.max(d, depth.get(g.id) + 0.001);
+    }
+    depth.set(f.id, d);
+    for (const tile of tilesOf(f).map(String)) onTile.set(tile, [...(onTile.get(tile) || []), f]);
+  }
+  depthsOf.set(furniture, depth);
+  return depth;
 }
 
 function roundRect(ctx, x, y, w, h, r) {
