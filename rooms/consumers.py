@@ -32,7 +32,7 @@ from rooms.protocol import (
     TradeOpen, Walk, Wave, Whisper,
 )
 from rooms.trade_socket import TradingSocket
-from rooms.trading import TradeRefused
+from rooms.trading import TradeNotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
         }
         try:
             await handler[type(message)](message)
-        except (Refused, TradeRefused) as refused:
+        except (Refused, TradeNotAllowed) as refused:
             await self._error(refused.code, refused.message)
         except EventBusUnavailable:
             await self._error("unavailable", UNAVAILABLE)

@@ -132,7 +132,7 @@ class TradeAgreed(_InRoom):
     a trade is swapped once, however often it is published."""
 
     TYPE = "trade.agreed"
-    trade_id: uuid.UUID = Field(description="the live trade's id; the admin's trade log keeps it")
+    trade_id: uuid.UUID = Field(description="the swap's id; the admin's trade log keeps it")
     users: tuple[Annotated[int, Field(gt=0)], Annotated[int, Field(gt=0)]] = Field(
         description="the two players; the actor is one of them"
     )

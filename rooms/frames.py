@@ -172,6 +172,7 @@ class TradeState(_Part):
     accepted: tuple[bool, bool]
     confirmed: tuple[bool, bool]
     stage: Literal["offer", "confirm"] = Field(description="`confirm` once both accepted")
+    revision: int = Field(description="one more after each change of a side or clearing of the accepts")
 
 
 class TradeClosed(_Part):

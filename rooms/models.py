@@ -148,7 +148,7 @@ class Trade(models.Model):
         COMPLETED = "completed"
         REFUSED = "refused"
 
-    id = models.UUIDField(primary_key=True, help_text="The live trade's id.")
+    id = models.UUIDField(primary_key=True, help_text="The swap's id (trade.agreed's trade_id).")
     room = models.ForeignKey(Room, on_delete=models.SET_NULL, null=True, related_name="trades")
     first = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     second = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

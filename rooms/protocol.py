@@ -105,14 +105,21 @@ class TradeOffer(_Message):
     furni: list[FurniId] = Field(max_length=MAX_TRADE_PIECES)
 
 
-class TradeAccept(_Message):
+class _TradeStep(_Message):
+    """Names the trade as the player saw it: refused if it changed since."""
+
+    trade: str = Field(min_length=1, max_length=36, description="the trade's id (the `trade` frame's `trade`)")
+    revision: int = Field(ge=0, description="the `trade` frame's `revision` the player saw")
+
+
+class TradeAccept(_TradeStep):
     """Accept the trade as it stands (or take the accept back)."""
 
     type: Literal["trade_accept"]
     accepted: bool
 
 
-class TradeConfirm(_Message):
+class TradeConfirm(_TradeStep):
     """The second step, once both accepted."""
 
     type: Literal["trade_confirm"]

@@ -2,11 +2,15 @@
 Both traders see every change at once: the frame goes to this socket and,
 through the channel layer, to the other player's room socket."""
 
+import logging
+
 from habbo.bus.producer import EventBusUnavailable
 from rooms import frames, trading
 from rooms.presence import room_event
 from rooms.protocol import TradeAccept, TradeCancel, TradeConfirm, TradeOffer, TradeOpen
-from rooms.trading import TradeRefused, TradeState, Trader
+from rooms.trading import PiecesGone, TradeNotAllowed, TradeState, Trader
+
+log = logging.getLogger(__name__)
 
 
 class TradingSocket:
@@ -15,7 +19,7 @@ class TradingSocket:
     async def _trade_open(self, message: TradeOpen):
         other = await self.live.get(message.user)
         if other is None or other.id == self.user.pk:
-            raise TradeRefused("not_here")
+            raise TradeNotAllowed("not_here")
         me = Trader(self.user.pk, self.user.username, self.channel_name)
         trade = await trading.open_trade(self.room.id, me, Trader(other.id, other.name, other.channel))
         await self._to_traders(trade, trade.frame())
@@ -27,38 +31,51 @@ class TradingSocket:
         await self._to_traders(trade, trade.frame())
 
     async def _trade_accept(self, message: TradeAccept):
-        me = self.user.pk
-        trade = await trading.change(me, lambda t: t.accept(me, message.accepted))
+        me, seen = self.user.pk, (message.trade, message.revision)
+        trade = await trading.change(me, lambda t: t.accept(me, message.accepted, seen=seen))
         await self._to_traders(trade, trade.frame())
 
     async def _trade_confirm(self, message: TradeConfirm):
-        me = self.user.pk
-        trade = await trading.change(me, lambda t: t.confirm(me))
+        me, seen = self.user.pk, (message.trade, message.revision)
+        trade = await trading.change(me, lambda t: t.confirm(me, seen=seen))
         if trade.stage != "closing":
             return await self._to_traders(trade, trade.frame())
         try:
             await trading.publish_swap(trade, actor=me)
-        except EventBusUnavailable:
-            trade = await trading.change(me, TradeState.reopened)
-            await self._to_traders(trade, trade.frame())
-            refused = TradeRefused("unavailable")
-            return await self._to_traders(trade, frames.Error(code=refused.code, message=refused.message))
+        except Exception as exc:
+            return await self._swap_failed(trade, exc)
         await trading.close(trade)
         await self._to_traders(trade, trading.closed_frame(trade, "completing", "Both confirmed: the swap is on its way."))
+
+    async def _swap_failed(self, trade: TradeState, exc: Exception):
+        """Whatever stopped the swap, the trade goes back to its first step
+        (without the pieces that are gone) rather than stay closing; both
+        players are told why."""
+        gone = frozenset(exc.gone) if isinstance(exc, PiecesGone) else frozenset()
+        reopened = await trading.change(self.user.pk, lambda t: t.reopened(trade.swap, gone))
+        await self._to_traders(reopened, reopened.frame())
+        if isinstance(exc, TradeNotAllowed):
+            refused = exc
+        elif isinstance(exc, EventBusUnavailable):
+            refused = TradeNotAllowed("unavailable")
+        else:
+            log.error("trade %s: the swap failed", trade.id, exc_info=exc)
+            refused = TradeNotAllowed("unavailable")
+        await self._to_traders(reopened, frames.Error(code=refused.code, message=refused.message))
 
     async def _trade_cancel(self, message: TradeCancel):
         trade = await trading.current(self.user.pk)
         if trade is None:
-            raise TradeRefused("no_trade")
+            raise TradeNotAllowed("no_trade")
         if not await trading.close(trade, unless_closing=True):
-            raise TradeRefused("wrong_stage")
+            raise TradeNotAllowed("wrong_stage")
         await self._to_traders(trade, trading.closed_frame(trade, "cancelled", f"{self.user.username} cancelled the trade."))
 
     async def _leave_trade(self):
-        """Leaving the room (or being replaced) cancels an open trade; one
-        both confirmed goes on (its swap is published)."""
+        """Leaving the room (or being replaced) cancels an open trade this
+        socket is in; one both confirmed goes on (its swap is published)."""
         trade = await trading.current(self.user.pk)
-        if trade is not None and await trading.close(trade, unless_closing=True):
+        if trade is not None and self.channel_name in trade.channels and await trading.close(trade, unless_closing=True):
             left = trading.closed_frame(trade, "left", f"{self.user.username} left the room; the trade is off.")
             await self._to_traders(trade, left, me_too=False)
 

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Trade',
             fields=[
-                ('id', models.UUIDField(help_text="The live trade's id.", primary_key=True, serialize=False)),
+                ('id', models.UUIDField(help_text="The swap's id (trade.agreed's trade_id).", primary_key=True, serialize=False)),
                 ('first_gave', models.JSONField(help_text='Piece ids the first player gave.')),
                 ('second_gave', models.JSONField(help_text='Piece ids the second player gave.')),
                 ('status', models.CharField(choices=[('completed', 'Completed'), ('refused', 'Refused')], max_length=16)),

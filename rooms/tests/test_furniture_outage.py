@@ -8,6 +8,11 @@ from conftest import kafka_stopped
 from rooms.models import Furni, Item, Room, Trade
 from rooms.tests.test_room_socket import PLAN, Player, joined
 
+
+def seen(trade: dict) -> dict:
+    """What an accept or confirm says of the trade it agrees to."""
+    return {"trade": trade["trade"], "revision": trade["revision"]}
+
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("kafka", "thread_connections_closed")]
 
 
@@ -25,22 +30,22 @@ async def test_kafka_down_no_placement_and_no_swap(make_player, clean_redis):
     await alice.send({"type": "trade_offer", "furni": [chair.pk]})
     await bob.next("trade", where=lambda m: m["offers"][0])
     await bob.send({"type": "trade_offer", "furni": [lamp.pk]})
-    await alice.next("trade", where=lambda m: m["offers"][1])
-    await alice.send({"type": "trade_accept", "accepted": True})
-    await bob.next("trade", where=lambda m: m["accepted"][0])
-    await bob.send({"type": "trade_accept", "accepted": True})
-    await alice.next("trade", where=lambda m: m["stage"] == "confirm")
+    shown = await alice.next("trade", where=lambda m: m["offers"][1])
+    await alice.send({"type": "trade_accept", "accepted": True} | seen(shown))
+    shown = await bob.next("trade", where=lambda m: m["accepted"][0])
+    await bob.send({"type": "trade_accept", "accepted": True} | seen(shown))
+    ready = await alice.next("trade", where=lambda m: m["stage"] == "confirm")
     with kafka_stopped():
         await alice.send({"type": "place", "furni": rug.pk, "x": 2, "y": 2, "rotation": 0})
         error = await alice.next("error", timeout=30)
         assert error["code"] == "unavailable" and "nothing changed" in error["message"]
-        await alice.send({"type": "trade_confirm"})
+        await alice.send({"type": "trade_confirm"} | seen(ready))
         await bob.next("trade", where=lambda m: m["confirmed"][0])
-        await bob.send({"type": "trade_confirm"})
+        await bob.send({"type": "trade_confirm"} | seen(ready))
         error = await bob.next("error", timeout=30)
-        assert error["code"] == "unavailable" and "nothing changed hands" in error["message"]
+        assert error["code"] == "unavailable" and "confirm again" in error["message"]
         reopened = await alice.next("trade", where=lambda m: m["stage"] == "offer")
-        assert reopened["confirmed"] == [False, False]
+        assert reopened["confirmed"] == [False, False] and reopened["offers"][1][0]["id"] == lamp.pk
         await alice.send({"type": "trade_cancel"})
         await bob.next("trade_closed")
     for piece in (chair, rug, lamp):

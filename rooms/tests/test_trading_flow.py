@@ -6,6 +6,7 @@ import json
 import uuid
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.core.management import call_command
 
 from conftest import room_socket, session_cookie, wait_for
@@ -14,6 +15,8 @@ from habbo.bus.topics import ROOM_EVENTS
 from rooms.events import FurniPlaced, TradeAgreed
 from rooms.models import Furni, Item, Room, Trade
 from rooms.tests.test_furniture_flow import hotel_socket, refused, say
+from rooms.tests.test_furniture_outage import seen
+from rooms.tests.test_room_socket import PLAN, Player, joined
 from rooms.tests.test_rooms_across_processes import next_of
 from rooms.trading import SWAP_IDS
 
@@ -66,13 +69,13 @@ def test_a_trade_with_confirms_on_two_processes_swaps_once(daphne_server, consum
             side = await next_of(b, "trade", where=lambda m: m["offers"][0])
             assert [(p["id"], p["item"]["look"]) for p in side["offers"][0]] == [(chair.pk, "chair")]
             await say(b, type="trade_offer", furni=[lamp.pk])
-            await next_of(a, "trade", where=lambda m: m["offers"][1])
-            await say(a, type="trade_accept", accepted=True)
-            await next_of(b, "trade", where=lambda m: m["accepted"][0])
-            await say(b, type="trade_accept", accepted=True)
-            await next_of(a, "trade", where=lambda m: m["stage"] == "confirm")
+            shown = await next_of(a, "trade", where=lambda m: m["offers"][1])
+            await say(a, type="trade_accept", accepted=True, **seen(shown))
+            shown = await next_of(b, "trade", where=lambda m: m["accepted"][0])
+            await say(b, type="trade_accept", accepted=True, **seen(shown))
+            ready = await next_of(a, "trade", where=lambda m: m["stage"] == "confirm")
             # Both confirm at the same moment, on two processes.
-            await asyncio.gather(say(a, type="trade_confirm"), say(b, type="trade_confirm"))
+            await asyncio.gather(say(a, type="trade_confirm", **seen(ready)), say(b, type="trade_confirm", **seen(ready)))
             for socket in (a, b):
                 assert (await next_of(socket, "trade_closed"))["reason"] == "completing"
             done = await next_of(a_notices, "trade.completed", timeout=20)
@@ -97,7 +100,7 @@ def test_a_trade_with_confirms_on_two_processes_swaps_once(daphne_server, consum
     trade = Trade.objects.get()
     assert (str(trade.pk), trade.status, trade.first_gave, trade.second_gave) == (trade_id, "completed", [chair.pk], [lamp.pk])
 
-    # The same agreement published again (its id made from the trade's), and
+    # The same agreement published again (its id made from the swap's), and
     # once more under another id: nothing moves twice.
     again = TradeAgreed(room_id=room.pk, trade_id=trade.pk, users=(alice.pk, bob.pk), offers=([chair.pk], [lamp.pk]))
     publish_envelope(again.TOPIC.full_name, again.envelope(actor=alice.pk, id=uuid.uuid5(SWAP_IDS, str(trade.pk))))
@@ -137,3 +140,41 @@ def test_one_piece_in_two_trades_and_a_placement_at_once_has_one_owner(kafka, co
     traded, kept = (bobs, carols) if completed.second_id == bob.pk else (carols, bobs)
     assert traded.owner_id == alice.pk and kept.owner_id == refused_trade.second_id
     call_command("economy_audit")
+
+
+@pytest.mark.usefixtures("kafka", "thread_connections_closed")
+async def test_a_piece_placed_before_the_second_confirm_is_taken_out_and_nothing_is_swapped(make_player, clean_redis):
+    """The swap is checked before it is published: a piece its giver placed
+    (or traded) since offering it reopens the trade without it."""
+    owner = await sync_to_async(make_player)("alice")
+    room = await Room.objects.acreate(owner=owner, name="Checked room", floor_plan=PLAN, door_x=0, door_y=0)
+    alice = Player(owner, room)
+    await alice.connect()
+    bob = await joined(make_player, room, "bob")
+    item = await Item.objects.acreate(name="Checked chair", look="chair", can_sit=True)
+    chair, lamp = [await Furni.objects.acreate(item=item, owner=p.user) for p in (alice, bob)]
+    await alice.send({"type": "trade_open", "user": bob.user.pk})
+    await alice.send({"type": "trade_offer", "furni": [chair.pk]})
+    await bob.next("trade", where=lambda m: m["offers"][0])
+    await bob.send({"type": "trade_offer", "furni": [lamp.pk]})
+    shown = await alice.next("trade", where=lambda m: m["offers"][1])
+    await alice.send({"type": "trade_accept", "accepted": True} | seen(shown))
+    shown = await bob.next("trade", where=lambda m: m["accepted"][0])
+    await bob.send({"type": "trade_accept", "accepted": True} | seen(shown))
+    ready = await alice.next("trade", where=lambda m: m["stage"] == "confirm")
+    await alice.send({"type": "trade_confirm"} | seen(ready))
+    await bob.next("trade", where=lambda m: m["confirmed"][0])
+    await Furni.objects.filter(pk=chair.pk).aupdate(room=room)  # placed meanwhile, from another tab
+    await bob.send({"type": "trade_confirm"} | seen(ready))
+    for player in (alice, bob):
+        *_, reopened, error = await player.upto("error")  # the trade as it is now, then why
+        assert error["code"] == "items_changed" and "taken out" in error["message"]
+        assert reopened["type"] == "trade" and reopened["stage"] == "offer"
+    assert reopened["offers"] == [[], [{**reopened["offers"][1][0], "id": lamp.pk}]]
+    assert reopened["revision"] > ready["revision"]
+    # Alice's confirm of the trade as it was does not count for the new one.
+    await alice.send({"type": "trade_confirm"} | seen(ready))
+    assert (await alice.next("error"))["code"] == "wrong_stage"
+    assert not await Trade.objects.aexists()
+    await alice.socket.disconnect()
+    await bob.socket.disconnect()

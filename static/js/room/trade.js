@@ -82,8 +82,10 @@ export function createTrading(room) {
     const other = 1 - i;
     title.textContent = `Trade with ${trade.names[other]}`;
     const accept = el("input", { type: "checkbox", name: "accept", checked: trade.accepted[i] });
-    accept.addEventListener("change", () => room.send({ type: "trade_accept", accepted: accept.checked }));
-    const confirm = button("Confirm", () => room.send({ type: "trade_confirm" }));
+    // Both name the trade as shown: one that changed meanwhile is refused, not agreed to.
+    const seen = { trade: trade.trade, revision: trade.revision };
+    accept.addEventListener("change", () => room.send({ type: "trade_accept", accepted: accept.checked, ...seen }));
+    const confirm = button("Confirm", () => room.send({ type: "trade_confirm", ...seen }));
     confirm.name = "confirm";
     confirm.disabled = trade.stage !== "confirm" || trade.confirmed[i];
     const cancel = button("Cancel", () => room.send({ type: "trade_cancel" }), "secondary");
