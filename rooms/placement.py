@@ -32,6 +32,7 @@ REFUSALS = {
     "no_player": "There is no such player.",
     "not_in_inventory": "That piece is not in your inventory any more.",
     "not_in_room": "That piece is not in this room any more.",
+    "has_on_top": "Something stands on it: take that off first.",
     "no_room": "This room does not exist.",
 }
 
@@ -107,6 +108,7 @@ class RoomFurniture:
 
     def check_move(self, plan: FloorPlan, *, actor: int, furni_id: int, x: int, y: int, rotation: int) -> Piece:
         piece = self._handled_by(actor, furni_id)
+        self._nothing_on(piece)
         return replace(piece, x=x, y=y, rotation=rotation, z=self._fit(plan, piece.kind, x, y, rotation, moving=furni_id))
 
     def check_pickup(self, *, actor: int, furni_id: int) -> Piece:
@@ -117,7 +119,15 @@ class RoomFurniture:
             raise Refused("not_in_room")
         if actor not in (piece.owner, self.owner):
             raise Refused("not_yours")
+        self._nothing_on(piece)
         return piece
+
+    def _nothing_on(self, piece: Piece) -> None:
+        """A piece carrying others stays put: moved, turned or taken away,
+        what stands on it would float."""
+        tiles = piece.tiles()
+        if any(other.id != piece.id and other.z >= piece.top and other.tiles() & tiles for other in self.pieces.values()):
+            raise Refused("has_on_top")
 
     def _handled_by(self, actor: int, furni_id: int) -> Piece:
         """Moved by its owner with rights, or by the room's owner."""

@@ -112,3 +112,18 @@ def test_a_moved_piece_does_not_stand_on_itself():
 def test_what_blocks_a_walk():
     pieces = [Piece(1, OWNER, TABLE, 1, 0, 0, 0), Piece(2, OWNER, RUG, 3, 3, 0, 0), Piece(3, OWNER, CHAIR, 0, 4, 0, 0)]
     assert room(*pieces).blocking() == {(1, 0), (2, 0), (1, 1), (2, 1)}
+
+
+def test_a_piece_with_something_on_it_is_neither_moved_nor_turned_nor_picked_up():
+    table = Piece(1, OWNER, TABLE, 1, 1, 0, 0)
+    block = Piece(2, OWNER, BLOCK, 2, 2, TABLE.height, 0)  # on the table's front corner
+    furniture = room(table, block)
+    assert refusal(lambda: furniture.check_move(PLAN, actor=OWNER, furni_id=1, x=2, y=1, rotation=0)) == "has_on_top"
+    assert refusal(lambda: furniture.check_pickup(actor=OWNER, furni_id=1)) == "has_on_top"
+    # What is on top moves and goes; then the table does.
+    assert furniture.check_pickup(actor=OWNER, furni_id=2) == block
+    del furniture.pieces[2]
+    assert furniture.check_move(PLAN, actor=OWNER, furni_id=1, x=2, y=1, rotation=0).tiles() == {(2, 1), (3, 1), (2, 2), (3, 2)}
+    # A piece beside the table, not on it, holds nothing back.
+    beside = room(table, Piece(3, OWNER, BLOCK, 3, 1, 0, 0))
+    assert beside.check_pickup(actor=OWNER, furni_id=1) == table
