@@ -2,7 +2,6 @@
 
 import logging
 import uuid
-from functools import wraps
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -14,20 +13,9 @@ from economy.events import GiftNote
 from economy.models import MAX_QUANTITY
 from economy.purchases import gift_notice
 from habbo.bus.producer import EventBusUnavailable
+from habbo.json_views import player_only
 
 log = logging.getLogger(__name__)
-
-
-def _player_only(view):
-    """JSON endpoints answer 401 rather than redirecting to the login page."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return JsonResponse({"error": "not_logged_in", "message": "Log in first."}, status=401)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 class PurchaseBody(BaseModel):
@@ -61,19 +49,19 @@ def _unavailable() -> JsonResponse:
 
 
 @require_GET
-@_player_only
+@player_only
 def catalog(request):
     return JsonResponse({"pages": selectors.catalog()})
 
 
 @require_GET
-@_player_only
+@player_only
 def inventory(request):
     return JsonResponse({"items": selectors.inventory(request.user)})
 
 
 @require_GET
-@_player_only
+@player_only
 def wallet(request):
     """The credits and the gifts not yet opened; claims today's login bonus."""
     try:
@@ -85,7 +73,7 @@ def wallet(request):
 
 
 @require_POST
-@_player_only
+@player_only
 def purchase(request):
     try:
         body = PurchaseBody.model_validate_json(request.body or b"{}")
@@ -105,7 +93,7 @@ def purchase(request):
 
 
 @require_POST
-@_player_only
+@player_only
 def gift_open(request, gift_id: int):
     services.gift_open(user=request.user, gift_id=gift_id)
     return JsonResponse({"opened": gift_id})

@@ -80,8 +80,10 @@ class LocalRoom:
             self.replay.append(event)
         elif self.furniture is not None and not self.furniture.apply(event):
             # A furniture frame was missed (a consumer handed its partition
-            # over meanwhile): read the room again, frames since replayed on top.
+            # over meanwhile): read the room again, this frame and those
+            # after it replayed on top. (The task is kept so it is not collected.)
             log.warning("room fan-out: room %s missed a furniture frame; reading it again", self.room_id)
+            self.replay = [event]
             self.reseeding = asyncio.create_task(self.seed())
 
     async def seed(self) -> None:

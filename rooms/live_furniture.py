@@ -7,6 +7,8 @@ furniture consumer decides; rooms.placement holds the rules for both)."""
 
 from functools import cached_property
 
+from pydantic import ValidationError
+
 from rooms.frames import FurnitureView
 from rooms.pathfinding import Tile
 from rooms.placement import RoomFurniture, pieces_of
@@ -23,15 +25,23 @@ class LiveFurniture:
         self.views: dict[int, FurnitureView] = dict(furnishing.views)
 
     def apply(self, frame: dict) -> bool:
-        """Apply one of the room's frames; False if frames were missed before
-        it (its number is not the next one): the copy must be read again."""
-        if frame.get("type") not in FURNITURE_FRAMES or frame["seq"] <= self.seq:
+        """Apply one of the room's frames; False, and the copy left as it
+        was, if frames were missed before it (its number is not the next one)
+        or it cannot be read: the copy must be read again."""
+        if frame.get("type") not in FURNITURE_FRAMES:
             return True
-        in_order = frame["seq"] == self.seq + 1
-        self.seq = frame["seq"]
+        try:
+            seq = frame["seq"]
+            view = FurnitureView.model_validate(frame["piece"]) if "piece" in frame else None
+        except (KeyError, ValidationError):
+            return False
+        if seq <= self.seq:
+            return True
+        if seq != self.seq + 1:
+            return False
+        self.seq = seq
         kind = frame["type"]
-        if kind in ("furni_added", "furni_moved"):
-            view = FurnitureView.model_validate(frame["piece"])
+        if view is not None:
             self.views[view.id] = view
         elif kind == "furni_removed":
             self.views.pop(frame["furni"], None)
@@ -41,7 +51,7 @@ class LiveFurniture:
             self.rights.discard(frame["user"])
         self.__dict__.pop("rules", None)
         self.__dict__.pop("blocking", None)
-        return in_order
+        return True
 
     @cached_property
     def rules(self) -> RoomFurniture:

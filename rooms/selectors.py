@@ -65,6 +65,10 @@ class Furnishing:
 
 
 def room_furnishing(room_id) -> Furnishing | None:
+    """The change number is read first: the pieces and rights read after it
+    are at least that new, and the frames numbered after it set what they
+    show again (each says how a piece or a right is now), so applying them on
+    top is right either way."""
     room = Room.objects.filter(pk=room_id).values("owner_id", "furni_seq").first()
     if room is None:
         return None

@@ -1,10 +1,12 @@
 import uuid
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from habbo.json_views import player_only
 from rooms import selectors, services
 from rooms.forms import RoomCreateForm
 from rooms.layouts import LAYOUTS
@@ -57,3 +59,19 @@ def room_create(request):
 def room_detail(request, room_id):
     room = get_object_or_404(Room.objects.select_related("owner"), pk=room_id)
     return render(request, "rooms/room.html", {"room": room})
+
+
+@player_only
+@require_GET
+def room_furniture(request, room_id):
+    """The room's furniture as the database holds it: a client that missed a
+    furni_* frame reads it here instead of re-entering (docs/protocol.md)."""
+    furnishing = selectors.room_furnishing(room_id)
+    if furnishing is None:
+        raise Http404
+    return JsonResponse({
+        "owner": furnishing.owner,
+        "rights": sorted(furnishing.rights),
+        "furni_seq": furnishing.seq,
+        "furniture": [view.model_dump(mode="json") for view in furnishing.views.values()],
+    })

@@ -4,10 +4,16 @@ follows the mouse), bob sees it come without a reload, alice sits on it,
 turns it and picks it up again; then a trade from one avatar's card to a
 swap both confirmed. Screenshots go to test-artifacts/."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from django.db import connection
 
 from conftest import ARTIFACTS, chromium, log_in, wait_for
 from economy.models import CatalogPage, Offer
+from habbo.redis import sync_redis
+from rooms.frames import FurniRemoved, frame_text
+from rooms.live import frames_channel
 from rooms.models import Furni, Item, Room, RoomRight
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -153,3 +159,34 @@ def test_give_rights_and_trade_from_an_avatars_card(daphne_server, make_player, 
     assert RoomRight.objects.filter(room=room, user=bob).exists()
     assert wait_for(lambda: Furni.objects.get(pk=chair.pk).owner_id == bob.pk, what="the chair to be bob's")
     assert Furni.objects.get(pk=lamp.pk).owner_id == alice.pk
+
+
+def test_a_client_that_missed_a_furniture_frame_reads_the_furniture_again(daphne_server, make_player):
+    """The furniture changes behind the client's back (no frame), then a
+    frame numbered past the gap comes: the client reads the room's furniture
+    over HTTP instead of showing a room that is not there any more."""
+    server = daphne_server()
+    alice = make_player("alice")
+    room = Room.objects.create(owner=alice, name="Gap room", floor_plan="\n".join(["000000"] * 6), door_x=0, door_y=2)
+    lamp = Item.objects.create(name="Gap lamp", look="lamp", colour="#3b82f6")
+    first = Furni.objects.create(item=lamp, owner=alice, room=room, x=2, y=2)
+    Room.objects.filter(pk=room.pk).update(furni_seq=1)
+
+    def behind_the_clients_back():
+        """Change 2 and 3 applied, only 3's frame sent (in a thread of its
+        own: Playwright's event loop holds this one)."""
+        second = Furni.objects.create(item=lamp, owner=alice, room=room, x=4, y=4)
+        Furni.objects.filter(pk=first.pk).update(room=None)
+        Room.objects.filter(pk=room.pk).update(furni_seq=3)
+        sync_redis().publish(frames_channel(room.pk), frame_text(FurniRemoved(furni=first.pk, seq=3)))
+        connection.close()
+        return second
+
+    with chromium() as browser:
+        a = log_in(browser, server, "alice")
+        _in_room(a, server, room)
+        assert a.evaluate("window.hotelRoom.furniSeq()") == 1
+        with ThreadPoolExecutor(1) as pool:
+            second = pool.submit(behind_the_clients_back).result()
+        a.wait_for_function("window.hotelRoom.furniSeq() === 3", timeout=10000)
+        assert [(p["id"], p["x"], p["y"]) for p in a.evaluate("window.hotelRoom.furniture()")] == [(second.pk, 4, 4)]

@@ -71,14 +71,43 @@ function addAvatar(data) {
 }
 
 // A furniture or rights change: applied once, in order; one the snapshot
-// already holds (seq <= its furni_seq) is skipped.
+// already holds (seq <= its furni_seq) is skipped. After a gap (a frame
+// missed) the room's furniture is read again over HTTP, and the frames that
+// come meanwhile are applied on top of it.
+let resyncing = null; // the frames held while the furniture is read again
 function furniChange(apply) {
-  return (m) => {
+  const change = (m) => {
+    if (resyncing) return resyncing.push(m);
     if (m.seq <= state.furniSeq) return;
+    if (m.seq > state.furniSeq + 1) {
+      resyncing = [m];
+      return resyncFurniture();
+    }
     state.furniSeq = m.seq;
     apply(m);
     room.changed();
   };
+  return change;
+}
+
+async function resyncFurniture() {
+  let fresh = null;
+  try {
+    const response = await fetch(`/rooms/${roomId}/furniture/`, { credentials: "same-origin" });
+    if (response.ok) fresh = await response.json();
+  } catch {
+    fresh = null;
+  }
+  const held = resyncing;
+  resyncing = null;
+  if (!fresh) return socket && socket.close(); // reconnecting brings a new snapshot
+  if (fresh.furni_seq >= state.furniSeq) {
+    state.furniture = fresh.furniture;
+    state.rights = new Set(fresh.rights);
+    state.furniSeq = fresh.furni_seq;
+  }
+  room.changed();
+  for (const m of held) handlers[m.type](m);
 }
 
 const handlers = {
