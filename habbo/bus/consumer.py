@@ -4,7 +4,10 @@
   waits to fill up;
 - a batch is applied in one DB transaction that also records each event's id
   for this consumer, so a second delivery changes nothing; if one event of it
-  is refused, the batch is applied again one event per transaction;
+  is refused, the batch is applied again one event per transaction; one that
+  PostgreSQL chose to break a deadlock with (two consumers locking the same
+  rows in another order, say the furniture and room-stats consumers a room's
+  row) is applied again;
 - offsets are committed after the transaction, only up to what was handled,
   without waiting for Kafka's answer (the next batch starts at once); a
   commit lost with a killed consumer only means events read twice, which the
@@ -22,8 +25,9 @@ from dataclasses import dataclass
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
 from django.conf import settings
-from django.db import DataError, IntegrityError, close_old_connections, connection, transaction
+from django.db import DataError, IntegrityError, OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
+from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from habbo.bus import push
 from habbo.bus.events import Envelope, Event, InvalidEvent, decode
@@ -32,6 +36,15 @@ from habbo.bus.registry import ConsumerSpec
 from habbo.models import ProcessedEvent
 
 log = logging.getLogger(__name__)
+
+
+# PostgreSQL's deadlock_detected and serialization_failure: the transaction
+# was rolled back and the same work done again succeeds.
+RETRYABLE_SQLSTATES = {"40P01", "40001"}
+
+
+def _rolled_back_to_retry(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError) and getattr(exc.__cause__, "sqlstate", None) in RETRYABLE_SQLSTATES
 
 
 class TooManyBadMessages(Exception):
@@ -269,6 +282,11 @@ class ConsumerLoop:
             except DataError as exc:  # the database refuses these values: it always will
                 self._dead_letter(item.msg, f"the database refused the event: {exc}")
 
+    @retry(
+        retry=retry_if_exception(_rolled_back_to_retry), stop=stop_after_attempt(5),
+        wait=wait_random_exponential(multiplier=0.05, max=1), before_sleep=before_sleep_log(log, logging.WARNING),
+        reraise=True,
+    )
     def _apply_in_one_transaction(self, items: list[Item]) -> None:
         with transaction.atomic(), push.collected(self.spec.name):
             fresh = record_new(self.spec.name, items)
