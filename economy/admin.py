@@ -7,21 +7,9 @@ from django.urls import path
 from economy import services
 from economy.events import MAX_GRANT
 from economy.models import CatalogPage, CreditEntry, DailySales, Gift, LimitedUnit, Offer, Purchase
+from habbo.admin import ReadOnly
 from habbo.bus.producer import EventBusUnavailable
 from habbo.models import User
-
-
-class ReadOnly:
-    """Facts kept by the consumers: listed, never edited here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OfferInline(admin.TabularInline):

@@ -10,6 +10,19 @@ from habbo.models import PendingPush, ProcessedEvent, User
 log = logging.getLogger(__name__)
 
 
+class ReadOnly:
+    """Facts kept by the consumers: listed, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class StaffLoginForm(OTPAdminAuthenticationForm):
     """The admin login: password, staff status, then the TOTP token; logs each refusal."""
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from habbo.admin import ReadOnly
+
 from rooms.models import Furni, Item, Room, RoomRight, Trade, Visit
 
 
@@ -88,7 +90,7 @@ class VisitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Trade)
-class TradeAdmin(admin.ModelAdmin):
+class TradeAdmin(ReadOnly, admin.ModelAdmin):
     """The trade log: every trade both players confirmed, as it was applied."""
 
     list_display = ["at", "first", "second", "status", "reason", "room", "pieces"]
@@ -101,12 +103,3 @@ class TradeAdmin(admin.ModelAdmin):
     @admin.display(description="pieces (first ⇄ second)")
     def pieces(self, trade: Trade) -> str:
         return f"{len(trade.first_gave)} ⇄ {len(trade.second_gave)}"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

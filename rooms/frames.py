@@ -109,19 +109,21 @@ class WhisperLine(Chat):
     to: int = Field(description="the one player who sees it besides the speaker")
 
 
-class FurniAdded(_Part):
+class _PieceChanged(_Part):
+    type: str
+    piece: FurnitureView = Field(description="the piece as it is now")
+    seq: int
+
+
+class FurniAdded(_PieceChanged):
     """A piece was placed. This and the next three carry the room's change
     number: one not above the snapshot's `furni_seq` is already in it."""
 
     type: Literal["furni_added"] = "furni_added"
-    piece: FurnitureView
-    seq: int
 
 
-class FurniMoved(_Part):
+class FurniMoved(_PieceChanged):
     type: Literal["furni_moved"] = "furni_moved"
-    piece: FurnitureView
-    seq: int
 
 
 class FurniRemoved(_Part):

@@ -56,24 +56,24 @@ class Wave(_Message):
 FurniId = Annotated[int, Field(gt=0, description="a piece's id")]
 
 
-class Place(_Message):
+class _Placing(_Message):
+    type: str
+    furni: FurniId
+    x: int = Field(ge=0, lt=MAX_SIDE)
+    y: int = Field(ge=0, lt=MAX_SIDE)
+    rotation: Rotation
+
+
+class Place(_Placing):
     """Put a piece from your inventory into the room; `x`, `y` is its first tile (lowest column and row)."""
 
     type: Literal["place"]
-    furni: FurniId
-    x: int = Field(ge=0, lt=MAX_SIDE)
-    y: int = Field(ge=0, lt=MAX_SIDE)
-    rotation: Rotation
 
 
-class Move(_Message):
+class Move(_Placing):
     """Move or turn a piece in the room (the same `x`, `y` and another `rotation` turns it)."""
 
     type: Literal["move"]
-    furni: FurniId
-    x: int = Field(ge=0, lt=MAX_SIDE)
-    y: int = Field(ge=0, lt=MAX_SIDE)
-    rotation: Rotation
 
 
 class Pickup(_Message):

@@ -24,6 +24,14 @@ def _in_room(page, server, room):
     page.wait_for_function("window.hotelRoom && window.hotelRoom.ready()")
 
 
+def _both_in_room(browser, server, room):
+    """Alice's and Bob's pages, each in the room."""
+    pages = log_in(browser, server, "alice"), log_in(browser, server, "bob")
+    for page in pages:
+        _in_room(page, server, room)
+    return pages
+
+
 def _click_tile(page, x, y):
     target = page.evaluate(f"window.hotelRoom.tileCentre({x}, {y})")
     page.mouse.click(target["x"], target["y"])
@@ -39,9 +47,7 @@ def test_place_a_chair_sit_on_it_turn_it_and_pick_it_up(daphne_server, make_play
     consumer_process("furniture")
     ARTIFACTS.mkdir(exist_ok=True)
     with chromium() as browser:
-        a, b = log_in(browser, server, "alice"), log_in(browser, server, "bob")
-        _in_room(a, server, room)
-        _in_room(b, server, room)
+        a, b = _both_in_room(browser, server, room)
         assert a.evaluate("window.hotelRoom.mayFurnish()") and not b.evaluate("window.hotelRoom.mayFurnish()")
 
         a.click("#open-catalogue")
@@ -112,9 +118,7 @@ def test_give_rights_and_trade_from_an_avatars_card(daphne_server, make_player, 
     consumer_process("furniture")
     ARTIFACTS.mkdir(exist_ok=True)
     with chromium() as browser:
-        a, b = log_in(browser, server, "alice"), log_in(browser, server, "bob")
-        _in_room(a, server, room)
-        _in_room(b, server, room)
+        a, b = _both_in_room(browser, server, room)
         _click_tile(b, 3, 3)
         a.wait_for_function(
             "(() => { const b = window.hotelRoom.avatar('bob'); return b && b.x === 3 && b.y === 3 && !b.walking })()",

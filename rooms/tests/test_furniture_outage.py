@@ -7,11 +7,7 @@ from asgiref.sync import sync_to_async
 from conftest import kafka_stopped
 from rooms.models import Furni, Item, Room, Trade
 from rooms.tests.test_room_socket import PLAN, Player, joined
-
-
-def seen(trade: dict) -> dict:
-    """What an accept or confirm says of the trade it agrees to."""
-    return {"trade": trade["trade"], "revision": trade["revision"]}
+from rooms.tests.trades import both_accepted, seen
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("kafka", "thread_connections_closed")]
 
@@ -25,16 +21,7 @@ async def test_kafka_down_no_placement_and_no_swap(make_player, clean_redis):
     bob = await joined(make_player, room, "bob")
     item = await Item.objects.acreate(name="Outage chair", look="chair", can_sit=True)
     chair, rug, lamp = [await Furni.objects.acreate(item=item, owner=p.user) for p in (alice, alice, bob)]
-    await alice.send({"type": "trade_open", "user": bob.user.pk})
-    await bob.next("trade")
-    await alice.send({"type": "trade_offer", "furni": [chair.pk]})
-    await bob.next("trade", where=lambda m: m["offers"][0])
-    await bob.send({"type": "trade_offer", "furni": [lamp.pk]})
-    shown = await alice.next("trade", where=lambda m: m["offers"][1])
-    await alice.send({"type": "trade_accept", "accepted": True} | seen(shown))
-    shown = await bob.next("trade", where=lambda m: m["accepted"][0])
-    await bob.send({"type": "trade_accept", "accepted": True} | seen(shown))
-    ready = await alice.next("trade", where=lambda m: m["stage"] == "confirm")
+    ready = await both_accepted(alice, bob, [chair.pk], [lamp.pk])
     with kafka_stopped():
         await alice.send({"type": "place", "furni": rug.pk, "x": 2, "y": 2, "rotation": 0})
         error = await alice.next("error", timeout=30)

@@ -14,20 +14,13 @@ from habbo.bus.producer import publish, publish_envelope
 from habbo.bus.topics import ROOM_EVENTS
 from rooms.events import FurniPlaced, TradeAgreed
 from rooms.models import Furni, Item, Room, Trade
-from rooms.tests.test_furniture_flow import hotel_socket, refused, say
-from rooms.tests.test_furniture_outage import seen
+from rooms.tests.test_furniture_flow import hotel_socket, refused, room, say  # noqa: F401  (room: a fixture)
 from rooms.tests.test_room_socket import PLAN, Player, joined
 from rooms.tests.test_rooms_across_processes import next_of
+from rooms.tests.trades import both_accepted, seen
 from rooms.trading import SWAP_IDS
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def room(make_player):
-    return Room.objects.create(
-        owner=make_player("alice"), name="Trading room", floor_plan="\n".join(["000000"] * 6), door_x=0, door_y=0
-    )
 
 
 @pytest.fixture
@@ -153,15 +146,7 @@ async def test_a_piece_placed_before_the_second_confirm_is_taken_out_and_nothing
     bob = await joined(make_player, room, "bob")
     item = await Item.objects.acreate(name="Checked chair", look="chair", can_sit=True)
     chair, lamp = [await Furni.objects.acreate(item=item, owner=p.user) for p in (alice, bob)]
-    await alice.send({"type": "trade_open", "user": bob.user.pk})
-    await alice.send({"type": "trade_offer", "furni": [chair.pk]})
-    await bob.next("trade", where=lambda m: m["offers"][0])
-    await bob.send({"type": "trade_offer", "furni": [lamp.pk]})
-    shown = await alice.next("trade", where=lambda m: m["offers"][1])
-    await alice.send({"type": "trade_accept", "accepted": True} | seen(shown))
-    shown = await bob.next("trade", where=lambda m: m["accepted"][0])
-    await bob.send({"type": "trade_accept", "accepted": True} | seen(shown))
-    ready = await alice.next("trade", where=lambda m: m["stage"] == "confirm")
+    ready = await both_accepted(alice, bob, [chair.pk], [lamp.pk])
     await alice.send({"type": "trade_confirm"} | seen(ready))
     await bob.next("trade", where=lambda m: m["confirmed"][0])
     await Furni.objects.filter(pk=chair.pk).aupdate(room=room)  # placed meanwhile, from another tab
