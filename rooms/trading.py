@@ -31,7 +31,7 @@ from redis.exceptions import WatchError
 
 from habbo.bus.producer import apublish_envelope
 from habbo.redis import redis
-from rooms.events import MAX_TRADE_PIECES, TradeAgreed
+from rooms.events import TradeAgreed
 from rooms.frames import TradeClosed, TradePiece, TradeState as TradeFrame
 from rooms.models import Furni
 from rooms.selectors import item_view, limited_number

@@ -2,7 +2,6 @@
 furniture consumer as a subprocess, real Kafka, Redis and PostgreSQL."""
 
 import asyncio
-import json
 import uuid
 
 import pytest
