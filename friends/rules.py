@@ -55,7 +55,7 @@ class FriendBook:
     # hotel makes, building the same queries with the ORM cost more CPU than
     # everything else the consumer does (bench/README.md). A row-value IN
     # selects exactly the batch's pairs; the ORM has no such lookup.
-    _USER_FIELDS = ["id", "username", "figure_skin", "figure_shirt", "figure_legs"]
+    _USER_FIELDS = ["id", "username", *User.FIGURE_FIELDS]
     _REQUEST_FIELDS = ["id", "sender_id", "recipient_id", "status"]
 
     def __init__(self, events: list[Event]):

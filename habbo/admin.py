@@ -53,7 +53,7 @@ class HotelUserAdmin(UserAdmin):
     list_filter = ["is_active", "is_staff", "is_superuser", "date_joined", "last_seen"]
     search_fields = ["username", "email", "motto"]
     fieldsets = UserAdmin.fieldsets + (
-        ("Hotel", {"fields": ("motto", "credits", "figure_skin", "figure_shirt", "figure_legs", "last_seen")}),
+        ("Hotel", {"fields": ("motto", "credits", *User.FIGURE_FIELDS, "last_seen")}),
     )
     # Credits change only through the ledger: staff grant them with an action (economy).
     readonly_fields = ["credits"]

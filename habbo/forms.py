@@ -2,16 +2,15 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
 from habbo.models import User
-
-SKIN = ["#f2c8a0", "#e0ac69", "#c68642", "#8d5524", "#ffdbac"]
-CLOTHES = ["#3b82f6", "#ef4444", "#22c55e", "#eab308", "#a855f7", "#f97316", "#14b8a6", "#1f2937", "#f8fafc"]
+from habbo.palettes import CLOTHES, SKIN
+from habbo.refusals import PlayerWords
 
 
 def _swatches(colours: list[str]) -> list[tuple[str, str]]:
     return [(c, c) for c in colours]
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(PlayerWords, UserCreationForm):
     email = forms.EmailField(required=False, help_text="Optional: we write when a friend request waits for you.")
     figure_skin = forms.ChoiceField(choices=_swatches(SKIN), widget=forms.RadioSelect, initial=SKIN[0], label="Skin")
     figure_shirt = forms.ChoiceField(
@@ -20,6 +19,17 @@ class SignupForm(UserCreationForm):
     figure_legs = forms.ChoiceField(
         choices=_swatches(CLOTHES), widget=forms.RadioSelect, initial=CLOTHES[7], label="Trousers"
     )
+
+    # Django's own words stay for a name taken or a password too weak: they already speak to the player.
+    refusals = {
+        "username": "Choose a name for your avatar, up to 150 characters.",
+        "email": "That e-mail address does not look right.",
+        "password1": "Choose a password.",
+        "password2": "Type the same password again.",
+        "figure_skin": "Pick one of the colours shown.",
+        "figure_shirt": "Pick one of the colours shown.",
+        "figure_legs": "Pick one of the colours shown.",
+    }
 
     class Meta(UserCreationForm.Meta):
         model = User

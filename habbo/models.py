@@ -3,15 +3,24 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 
+from habbo.palettes import DEFAULT_HAIR, DEFAULT_HAIR_STYLE, DEFAULT_SHOES, HAIR_STYLES
+
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #a1b2c3.")
 
 
 class User(AbstractUser):
-    """A player. The figure is drawn from three colours (no copied artwork)."""
+    """A player. The figure is drawn from a hair style and colours (no copied
+    artwork; the choices are habbo.palettes')."""
+
+    # What `figure` is made of (for queries that load only some fields).
+    FIGURE_FIELDS = ("figure_skin", "figure_shirt", "figure_legs", "figure_hair_style", "figure_hair", "figure_shoes")
 
     figure_skin = models.CharField(max_length=7, default="#f2c8a0", validators=[hex_colour])
     figure_shirt = models.CharField(max_length=7, default="#3b82f6", validators=[hex_colour])
     figure_legs = models.CharField(max_length=7, default="#1f2937", validators=[hex_colour])
+    figure_hair_style = models.CharField(max_length=8, choices=list(HAIR_STYLES.items()), default=DEFAULT_HAIR_STYLE)
+    figure_hair = models.CharField(max_length=7, default=DEFAULT_HAIR, validators=[hex_colour])
+    figure_shoes = models.CharField(max_length=7, default=DEFAULT_SHOES, validators=[hex_colour])
     motto = models.CharField(max_length=100, blank=True)
     # Changed only with a ledger row (economy.ledger); the sign-up grant is the first.
     credits = models.PositiveIntegerField(default=0, editable=False)
@@ -23,7 +32,10 @@ class User(AbstractUser):
 
     @property
     def figure(self) -> dict[str, str]:
-        return {"skin": self.figure_skin, "shirt": self.figure_shirt, "legs": self.figure_legs}
+        return {
+            "skin": self.figure_skin, "shirt": self.figure_shirt, "legs": self.figure_legs,
+            "hair_style": self.figure_hair_style, "hair": self.figure_hair, "shoes": self.figure_shoes,
+        }
 
 
 class ProcessedEvent(models.Model):

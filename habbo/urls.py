@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
+    path("profile/looks", views.looks, name="profile-looks"),
     path("", include("economy.urls")),
     path("", include("friends.urls")),
     path("", include("rooms.urls")),

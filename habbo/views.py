@@ -5,11 +5,16 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from habbo import palettes
 from habbo.forms import SignupForm
+from habbo.json_views import player_only
+from habbo.looks import MOTTO_MAX, LooksRefused, looks_change, looks_read
 
 log = logging.getLogger(__name__)
 
@@ -43,3 +48,19 @@ def locked_out(request, *args):
         "retry_at": timezone.now() + cool_off,
     }
     return render(request, "registration/login.html", context, status=429)
+
+
+@require_http_methods(["GET", "POST"])
+@player_only
+def looks(request):
+    """GET: the palettes and the player's looks; POST: new looks (docs/protocol.md, "Looks")."""
+    user = request.user
+    if request.method == "GET":
+        return JsonResponse(
+            {"figure": user.figure, "motto": user.motto, "palettes": palettes.for_the_client(), "motto_max": MOTTO_MAX}
+        )
+    try:
+        looks_change(user=user, looks=looks_read(request.body))
+    except LooksRefused as refused:
+        return JsonResponse({"error": "invalid", "field": refused.field, "message": refused.message}, status=400)
+    return JsonResponse({"figure": user.figure, "motto": user.motto, "message": "Your new looks are saved."})

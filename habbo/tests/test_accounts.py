@@ -32,7 +32,11 @@ def test_signup_stores_the_figure_and_logs_in(client):
     response = client.post(reverse("signup"), signup_data())
     assert response.status_code == 302 and response.url == reverse("navigator")
     user = User.objects.get(username="newbie")
-    assert user.figure == {"skin": "#c68642", "shirt": "#22c55e", "legs": "#3b82f6"}
+    # The rest of the look starts as the defaults; the looks window changes it.
+    assert user.figure == {
+        "skin": "#c68642", "shirt": "#22c55e", "legs": "#3b82f6", "hair_style": "short", "hair": "#6b4423",
+        "shoes": "#1f2937",
+    }
     assert user.credits == 100
     assert client.get(reverse("navigator")).status_code == 200
 

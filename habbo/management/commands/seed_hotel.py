@@ -16,8 +16,10 @@ from rooms.models import Item, Room, Furni
 from rooms.services import room_create, room_created_event
 
 DEMO_PLAYERS = [
-    ("demo1", "hotel-demo-1", {"figure_shirt": "#ef4444", "motto": "First guest of the hotel"}),
-    ("demo2", "hotel-demo-2", {"figure_shirt": "#22c55e", "figure_skin": "#c68642", "motto": "Here for the pool"}),
+    ("demo1", "hotel-demo-1", {"figure_shirt": "#ef4444", "figure_hair_style": "long", "figure_hair": "#e6c068",
+                               "motto": "First guest of the hotel"}),
+    ("demo2", "hotel-demo-2", {"figure_shirt": "#22c55e", "figure_skin": "#c68642", "figure_hair_style": "spiky",
+                               "figure_hair": "#3b2314", "figure_shoes": "#f8fafc", "motto": "Here for the pool"}),
 ]
 DEMO_ROOMS = [
     ("Welcome Lobby", "Everyone starts here. Say hi!", "lounge", 50),
