@@ -12,6 +12,8 @@ from habbo.text import PlainText
 
 # A chat line: 1-100 characters of plain text (habbo.text).
 ChatText = PlainText(MAX_LINE)
+# What a player reads when a chat line is refused for its length (habbo.refusals).
+CHAT_TEXT_REFUSAL = f"A chat line is 1 to {MAX_LINE} characters long."
 
 
 class ChatMessageSent(Event):

@@ -11,6 +11,7 @@ from habbo.bus.push import user_group
 from habbo.sockets import SmallClientMessages, WithoutDbHopPerMessage
 
 CLOSE_NOT_LOGGED_IN = 4401
+READ_ONLY = "This connection only brings you news from the hotel; nothing can be sent on it."
 
 
 class HotelConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncJsonWebsocketConsumer):
@@ -41,7 +42,7 @@ class HotelConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncJsonWebsoc
             await presence.changed(self.scope["user"].pk)
 
     async def receive_json(self, content, **kwargs):
-        await self.send_json({"type": "error", "code": "read_only", "message": "this socket only delivers notices"})
+        await self.send_json({"type": "error", "code": "read_only", "message": READ_ONLY})
 
     async def user_notify(self, message):
         """A durable event for this player: forwarded as {"type": kind, ...data}."""

@@ -14,4 +14,6 @@ def player_only(view):
             return JsonResponse({"error": "not_logged_in", "message": "Log in first."}, status=401)
         return view(request, *args, **kwargs)
 
+    # Its 404, 403 and 500 answer JSON too (habbo.error_pages); outer decorators' wraps() copy it.
+    wrapper.json_endpoint = True
     return wrapper

@@ -62,12 +62,16 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The hotel's 404, 403 and 500, also under DEBUG; after CommonMiddleware,
+    # which still adds a missing slash to a 404.
+    "habbo.error_pages.ErrorPagesMiddleware",
     "habbo.middleware.EventBusUnavailableMiddleware",
     # Last, as axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "habbo.urls"
+CSRF_FAILURE_VIEW = "habbo.error_pages.csrf_failure"
 ASGI_APPLICATION = "habbo.asgi.application"
 AUTH_USER_MODEL = "habbo.User"
 LOGIN_URL = "login"

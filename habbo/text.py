@@ -34,7 +34,7 @@ def refusal(text: str) -> str | None:
         return None
     for char in text:
         if (category := unicodedata.category(char)) in REFUSED:
-            return f"U+{ord(char):04X} is {REFUSED[category]}: only plain text on one line is allowed"
+            return f"U+{ord(char):04X} is {REFUSED[category]}: only plain text on one line is allowed."
     return None
 
 
