@@ -7,8 +7,9 @@
     room-frames:<room id>      pub/sub channel of the room's broadcasts (rooms.fanout)
 
 Writes that must not race (entering with capacity and taking over the
-player's other socket, leaving, moving) are Lua scripts that check the
-connection id, so a stale socket never overwrites a new one.
+player's other socket, leaving, moving, dancing) are Lua scripts that check
+the connection id, so a stale socket never overwrites a new one; new looks
+(rooms.appearance) change only the looks, whichever socket owns the avatar.
 A move also publishes its walk frame (rooms.fanout) in the same script: one
 round trip, and nobody sees a walk that was not stored.
 """
@@ -20,8 +21,8 @@ import orjson
 from dataclasses import dataclass
 
 from habbo.bus.outbox import outbox_key
-from habbo.redis import redis, run_script
-from rooms.frames import AvatarView, UserEntered, UserLeft, Walk, frame_text
+from habbo.redis import redis, run_script, sync_redis
+from rooms.frames import AvatarView, Frame, UserEntered, UserLeft, Walk, frame_text
 from rooms.pathfinding import Tile
 
 STEP_MS = 500  # the Habbo cadence: one tile every 500 ms, 2 tiles a second
@@ -45,6 +46,8 @@ class Avatar:
     conn: str
     channel: str
     visit: str
+    motto: str = ""
+    dance: int = 0  # 0, or the dance (1-4) it dances until it walks
 
     @classmethod
     def from_json(cls, raw: str) -> "Avatar":
@@ -57,7 +60,8 @@ class Avatar:
 
     def public(self) -> AvatarView:
         """What other players see: never the connection or channel."""
-        return AvatarView(id=self.id, name=self.name, figure=self.figure, path=self.path, started_at=self.started_at)
+        return AvatarView(id=self.id, name=self.name, figure=self.figure, motto=self.motto, dance=self.dance,
+                          path=self.path, started_at=self.started_at)
 
     def step_index(self, at_ms: int) -> int:
         return _step_index(self.path, self.started_at, at_ms)
@@ -114,8 +118,25 @@ end
 # whichever socket enters last owns both the avatar and the player's one
 # socket (live:user), under any interleaving of two entries. A player already
 # here keeps their avatar (path, visit), now on this connection; a newcomer
-# is announced (user_entered) in the same step.
+# is announced (user_entered) in the same step. A newcomer stepping in from
+# the door to tile ARGV[10], ARGV[11] enters only if nobody stands on it,
+# steps onto it or heads for it at time ARGV[12] (as rooms.movement.taken_tiles
+# sees it): two entering at once never pick the same tile.
 _ENTER = _OCCUPANCY + """
+local function taken(x, y, at)
+  for _, other in ipairs(redis.call('HVALS', KEYS[1])) do
+    local avatar = cjson.decode(other)
+    local path, started = avatar['path'], avatar['started_at']
+    local n = #path
+    local i = math.min(math.max(0, math.floor((at - started) / %(step)d)), n - 1) + 1
+    local tiles = {path[i], path[n]}
+    if at >= started and i < n then table.insert(tiles, path[i + 1]) end
+    for _, tile in ipairs(tiles) do
+      if tile[1] == x and tile[2] == y then return true end
+    end
+  end
+  return false
+end
 local existing = redis.call('HGET', KEYS[1], ARGV[1])
 local raw, outcome = ARGV[2], 1
 if existing then
@@ -125,6 +146,8 @@ if existing then
   raw, outcome = cjson.encode(avatar), 2
 elseif redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
   return {0}
+elseif ARGV[10] ~= '' and taken(tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])) then
+  return {3}
 end
 redis.call('HSET', KEYS[1], ARGV[1], raw)
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
@@ -136,12 +159,30 @@ if outcome == 1 then
   redis.call('PUBLISH', ARGV[8], ARGV[9])
 end
 return {outcome, raw, previous, present, seq}
-"""
+""" % {"step": STEP_MS}
 # Move an avatar, and announce it, only if it still belongs to connection ARGV[2].
+# Only its walk is taken from ARGV[3]: its looks may have changed since this
+# socket read it (rooms.appearance), and walking ends a dance.
 _MOVE = """
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if not raw or cjson.decode(raw)['conn'] ~= ARGV[2] then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+if not raw then return 0 end
+local avatar = cjson.decode(raw)
+if avatar['conn'] ~= ARGV[2] then return 0 end
+local moved = cjson.decode(ARGV[3])
+avatar['path'], avatar['started_at'], avatar['dance'] = moved['path'], moved['started_at'], 0
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(avatar))
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1
+"""
+# Change some of an avatar's fields (ARGV[3], a JSON object) and announce it
+# (ARGV[5]) in one step, only if it belongs to connection ARGV[2] ('': any).
+_CHANGE = """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local avatar = cjson.decode(raw)
+if ARGV[2] ~= '' and avatar['conn'] ~= ARGV[2] then return 0 end
+for field, value in pairs(cjson.decode(ARGV[3])) do avatar[field] = value end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(avatar))
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1
 """
@@ -198,12 +239,12 @@ end
 redis.call('DEL', KEYS[1])
 """
 
-JOINED, REJOINED, FULL = 1, 2, 0
+JOINED, REJOINED, FULL, TAKEN = 1, 2, 0, 3
 
 
 @dataclass(frozen=True)
 class Entry:
-    outcome: int  # JOINED, REJOINED (the player was here on another socket) or FULL
+    outcome: int  # JOINED, REJOINED (the player was here on another socket), FULL or TAKEN (the target)
     avatar: Avatar | None  # as stored: a player already here keeps their path and visit
     previous: dict | None  # the player's socket this one replaced: {room, conn, channel}
     present: int  # JOINED: players in the room after, and the change's number (see _OCCUPANCY)
@@ -217,15 +258,16 @@ class LiveRoom:
         self.seen_key = f"{self.key}:seen"
         self.seq_key = f"{self.key}:seq"
 
-    async def join(self, avatar: Avatar, capacity: int) -> "Entry":
-        """Enter the room and become the player's one socket (see _ENTER)."""
+    async def join(self, avatar: Avatar, capacity: int, *, target: Tile | None = None) -> "Entry":
+        """Enter the room and become the player's one socket (see _ENTER); a
+        newcomer walking in to `target` only if nobody has taken it meanwhile."""
         claim = json.dumps({"room": self.room_id, "conn": avatar.conn, "channel": avatar.channel})
         entered = frame_text(UserEntered(user=avatar.public()))
         reply = await run_script(_ENTER, [self.key, self.seen_key, user_key(avatar.id), self.seq_key], [
             avatar.id, avatar.to_json(), capacity, now_ms(), avatar.conn, avatar.channel, claim,
-            frames_channel(self.room_id), entered])
-        if reply[0] == FULL:
-            return Entry(FULL, None, None, 0, 0)
+            frames_channel(self.room_id), entered, *(target or ("", "")), avatar.started_at])
+        if reply[0] in (FULL, TAKEN):
+            return Entry(reply[0], None, None, 0, 0)
         outcome, raw, previous, present, seq = reply
         return Entry(outcome, Avatar.from_json(raw), json.loads(previous) if previous else None, present, seq)
 
@@ -234,6 +276,20 @@ class LiveRoom:
         another socket has taken the avatar over (then neither happens)."""
         return bool(await run_script(_MOVE, [self.key, self.seen_key], [
             avatar.id, avatar.conn, avatar.to_json(), frames_channel(self.room_id), frame_text(frame)]))
+
+    async def change(self, user_id: int, conn: str, fields: dict, frame: Frame) -> bool:
+        """Set some of the avatar's fields and broadcast `frame`, unless
+        another socket has taken the avatar over (then neither happens)."""
+        return bool(await run_script(_CHANGE, [self.key], self._change_args(user_id, conn, fields, frame)))
+
+    def change_sync(self, user_id: int, fields: dict, frame: Frame) -> bool:
+        """change() for synchronous code (a view), whichever socket owns the
+        avatar; False if the player has no avatar here."""
+        script = sync_redis().register_script(_CHANGE)
+        return bool(script([self.key], self._change_args(user_id, "", fields, frame)))
+
+    def _change_args(self, user_id: int, conn: str, fields: dict, frame: Frame) -> list:
+        return [user_id, conn, orjson.dumps(fields).decode(), frames_channel(self.room_id), frame_text(frame)]
 
     async def remove(self, user_id: int, conn: str) -> bool:
         """Take the avatar out and broadcast `user_left`, in one step, unless
@@ -287,6 +343,12 @@ class LiveRoom:
 
 def user_key(user_id: int) -> str:
     return f"live:user:{user_id}"
+
+
+def room_of(user_id: int) -> str | None:
+    """The room the player's one room socket is in (synchronous code), if any."""
+    raw = sync_redis().get(user_key(user_id))
+    return json.loads(raw)["room"] if raw else None
 
 
 async def release_user(user_id: int, conn: str) -> None:

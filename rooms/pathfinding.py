@@ -100,3 +100,36 @@ def find_path(plan: FloorPlan, start: Tile, target: Tile, blocked: Set[Tile] = f
         path.append(came_from[path[-1]])
     path.reverse()
     return [graph.tile(i) for i in path]
+
+
+
+def walk_to_nearest(plan: FloorPlan, start: Tile, blocked: Set[Tile], wanted, order=lambda tile: 0) -> list[Tile]:
+    """The shortest walk from start, round blocked tiles as find_path goes,
+    to the nearest other tile `wanted(tile)` holds for; of equally near ones,
+    the one with the smallest `order(tile)`. [start] if none can be reached."""
+    graph = _graph(plan)
+    steps = graph.steps
+    first = graph.index(start)
+    walls = {graph.index(t) for t in blocked if t in plan.tiles} - {first}
+    cost = {first: 0}
+    came_from: dict[int, int] = {}
+    frontier = [(0, order(start), first)]
+    done: set[int] = set()
+    while frontier:
+        g, _, here = heapq.heappop(frontier)  # nearest first (Dijkstra), then by order
+        if here in done:
+            continue
+        done.add(here)
+        if here != first and wanted(graph.tile(here)):
+            path = [here]
+            while path[-1] != first:
+                path.append(came_from[path[-1]])
+            return [graph.tile(i) for i in reversed(path)]
+        for nxt, step, corner_a, corner_b in steps[here]:
+            if nxt in walls or nxt in done or (corner_a != NO_CORNER and (corner_a in walls or corner_b in walls)):
+                continue
+            if g + step < cost.get(nxt, math.inf):
+                cost[nxt] = g + step
+                came_from[nxt] = here
+                heapq.heappush(frontier, (g + step, order(graph.tile(nxt)), nxt))
+    return [start]

@@ -1,22 +1,47 @@
-// Draws the room on a canvas: tiles, furniture, avatars (own drawing, no
-// copied artwork), names and chat bubbles. Text is drawn as text.
+// Draws the room on a canvas that fills the stage (viewport.js: size,
+// centring, panning): walls and floor (shell.js), furniture, avatars (own
+// drawing, no copied artwork), names and the chat stream (chat-bubbles.js).
+// Text is drawn as text.
 import { PX_PER_HUNDREDTH, drawPiece, footprint, outline, tilesOf, topOf } from "./furniture.js";
-import { LEVEL_H, TILE_H, TILE_W, toScreen } from "./iso.js";
+import { drawFigure } from "./figure.js";
+import { TILE_H, toScreen } from "./iso.js";
+import { ChatStream } from "./chat-bubbles.js";
+import { Shell } from "./shell.js";
+import { Viewport } from "./viewport.js";
 
-const BUBBLE_MS = 9000;
+const SHARED_TILE_PX = 24; // how far apart avatars on one tile stand on the screen
 
 export class Renderer {
   constructor(canvas) {
     this.canvas = canvas;
     this.ctx = canvas.getContext("2d");
+    this.view = new Viewport(canvas);
+    this.chat = new ChatStream();
   }
 
-  layout(plan) {
-    const w = (plan.width + plan.depth) * (TILE_W / 2);
-    const h = (plan.width + plan.depth) * (TILE_H / 2) + 10 * LEVEL_H + 140;
-    this.canvas.width = Math.max(w + 80, 480);
-    this.canvas.height = h;
-    this.origin = { x: plan.depth * (TILE_W / 2) + 40, y: 130 };
+  // A room opens: room is the snapshot's `room` (door, wallpaper, floor).
+  layout(plan, room) {
+    this.shell = new Shell(plan, room.door, room);
+    this.view.show(this.shell.box);
+    this.chat = new ChatStream();
+  }
+
+  // The owner changed the room's colours (room_updated): the same room, the view kept.
+  repaint(paint) {
+    this.shell = new Shell(this.shell.plan, this.shell.door, paint);
+  }
+
+  // Where the plan's (0, 0) corner is on the canvas (it moves as the room is panned).
+  get origin() {
+    return this.view.origin;
+  }
+
+  fromClient(x, y) {
+    return this.view.fromClient(x, y);
+  }
+
+  toClient(x, y) {
+    return this.view.toClient(x, y);
   }
 
   // scene: plan, door, furniture, avatars, now, hover (a tile), and while
@@ -25,8 +50,9 @@ export class Renderer {
   draw(scene) {
     const { ctx } = this;
     this.scene = scene;
-    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    this.drawFloor(scene.plan, scene.door, scene.hover, scene.marks || []);
+    this.view.begin(ctx);
+    this.shell.draw(ctx, this.origin, this.view.ratio, { hover: scene.hover, marks: scene.marks || [] });
+    spreadSharedTiles(scene.avatars);
     // Painter's order: things further back (smaller x + y) first, a stack from the bottom up.
     const depth = furnitureDepths(scene.furniture);
     const things = [
@@ -40,7 +66,20 @@ export class Renderer {
       this.drawFurniture(scene.plan, scene.ghost.piece, scene.ghost.tint);
       ctx.globalAlpha = 1;
     }
-    scene.avatars.forEach((a) => this.drawBubbles(a, scene.now));
+    const me = scene.avatars.find((a) => a.me);
+    this.marker = null;
+    if (me && me.screen) this.drawMarker(me, scene.now);
+    this.chat.collect(ctx, scene.avatars, this.origin);
+    this.chat.draw(ctx, this.view, scene.now);
+  }
+
+  // For tests and tools: what the last frame showed, in canvas points.
+  summary() {
+    const avatars = (this.scene?.avatars || []).map((a) => ({ id: a.id, name: a.name, me: Boolean(a.me), box: a.hit || null }));
+    return {
+      width: this.view.width, height: this.view.height, origin: { ...this.origin }, dragging: this.view.dragging,
+      ...(this.shell ? this.shell.summary() : {}), avatars, marker: this.marker || null, bubbles: this.chat.rects,
+    };
   }
 
   // What is under a canvas point in the last scene drawn, the front-most
@@ -66,46 +105,6 @@ export class Renderer {
     return hits[0] || null;
   }
 
-  diamond(sx, sy) {
-    const { ctx } = this;
-    ctx.beginPath();
-    ctx.moveTo(sx, sy);
-    ctx.lineTo(sx + TILE_W / 2, sy + TILE_H / 2);
-    ctx.lineTo(sx, sy + TILE_H);
-    ctx.lineTo(sx - TILE_W / 2, sy + TILE_H / 2);
-    ctx.closePath();
-  }
-
-  drawFloor(plan, door, hover, marks) {
-    const marked = new Map();
-    for (const { tiles, colour } of marks) for (const [x, y] of tiles) marked.set(`${x},${y}`, colour);
-    const { ctx } = this;
-    plan.forEachTile((x, y, z) => {
-      const { sx, sy } = toScreen(this.origin, x, y, z);
-      if (z > 0) {
-        // the riser below a raised tile
-        ctx.fillStyle = "#6b7280";
-        ctx.beginPath();
-        ctx.moveTo(sx - TILE_W / 2, sy + TILE_H / 2);
-        ctx.lineTo(sx, sy + TILE_H);
-        ctx.lineTo(sx + TILE_W / 2, sy + TILE_H / 2);
-        ctx.lineTo(sx + TILE_W / 2, sy + TILE_H / 2 + z * LEVEL_H);
-        ctx.lineTo(sx, sy + TILE_H + z * LEVEL_H);
-        ctx.lineTo(sx - TILE_W / 2, sy + TILE_H / 2 + z * LEVEL_H);
-        ctx.closePath();
-        ctx.fill();
-      }
-      this.diamond(sx, sy);
-      const isDoor = door && door[0] === x && door[1] === y;
-      ctx.fillStyle = isDoor ? "#fbbf24" : (x + y) % 2 ? "#a8a29e" : "#b8b2ad";
-      if (hover && hover.x === x && hover.y === y) ctx.fillStyle = "#fde68a";
-      if (marked.has(`${x},${y}`)) ctx.fillStyle = marked.get(`${x},${y}`);
-      ctx.fill();
-      ctx.strokeStyle = "#78716c";
-      ctx.stroke();
-    });
-  }
-
   // A piece on its floor, lifted by its stack height (z, in hundredths of a tile).
   drawFurniture(plan, f, tint = null) {
     drawPiece(this.ctx, this.origin, f, plan.height(f.x, f.y), (f.z || 0) * PX_PER_HUNDREDTH, tint);
@@ -114,10 +113,11 @@ export class Renderer {
   drawAvatar(a, now) {
     const rest = a.pos.rest;
     if (rest && rest.can_lay) return this.drawLying(a, rest, now);
-    const { sx, sy } = toScreen(this.origin, a.pos.x, a.pos.y, a.pos.z);
+    const { sx: tileX, sy } = toScreen(this.origin, a.pos.x, a.pos.y, a.pos.z);
+    const sx = tileX + (a.spread || 0);
     // Sitting: on the seat, its legs folded under it.
     const foot = sy + TILE_H / 2 - (rest ? seatHeight(rest) + (rest.z || 0) * PX_PER_HUNDREDTH - 14 : 0);
-    const top = this.drawFigure(a, sx, foot, now, { sitting: Boolean(rest) });
+    const top = this.drawAvatarFigure(a, sx, foot, now, { sitting: Boolean(rest) });
     a.hit = { x0: sx - 16, y0: top - 16, x1: sx + 16, y1: foot + 4 };
     this.drawName(a, sx, top);
   }
@@ -127,64 +127,23 @@ export class Renderer {
     const { ctx } = this;
     const [w, l] = footprint(bed);
     const centre = toScreen(this.origin, bed.x + w / 2, bed.y + l / 2, a.pos.z);
+    centre.sx += a.spread || 0;
     const top = centre.sy - seatHeight(bed, 1) - (bed.z || 0) * PX_PER_HUNDREDTH;
     // From feet to head on the screen: towards the pillow end (furniture.js backStrip).
     const [hx, hy] = { 0: [32, -16], 2: [-32, -16], 4: [-32, 16], 6: [32, 16] }[bed.rotation];
     ctx.save();
     ctx.translate(centre.sx, top);
     ctx.rotate(Math.atan2(hy, hx) + Math.PI / 2);
-    this.drawFigure({ ...a, dir: 3 }, 0, 34, now, { lying: true });
+    this.drawAvatarFigure(a, 0, 34, now, { lying: true, dir: 3 });
     ctx.restore();
     a.hit = { x0: centre.sx - 30, y0: top - 30, x1: centre.sx + 30, y1: top + 20 };
     this.drawName(a, centre.sx, top - 24);
   }
 
-  // The figure with its feet at (cx, foot); returns the top of its head.
-  drawFigure(a, cx, foot, now, { sitting = false, lying = false } = {}) {
-    const { ctx } = this;
-    const bob = a.pos.walking ? Math.abs(Math.sin(now / 90)) * 2 : 0;
-    const fig = a.figure;
-    if (!sitting && !lying) {
-      ctx.fillStyle = "#0003";
-      ctx.beginPath();
-      ctx.ellipse(cx, foot, 14, 6, 0, 0, Math.PI * 2);
-      ctx.fill();
-    }
-    // legs (sitting: thighs forward, towards where it faces)
-    ctx.fillStyle = fig.legs;
-    if (sitting) {
-      const forward = [1, 1, 0, -1, -1, -1, 0, 1][a.dir ?? 3];
-      ctx.fillRect(cx - 7 + Math.min(0, forward * 8), foot - 22, 14 + Math.abs(forward * 8), 8);
-      ctx.fillRect(cx - 7 + forward * 10, foot - 16, 14, 14);
-    } else {
-      const stride = a.pos.walking ? Math.sin(now / 90) * 3 : 0;
-      ctx.fillRect(cx - 7, foot - 22 - bob, 6, 22 + stride);
-      ctx.fillRect(cx + 1, foot - 22 - bob, 6, 22 - stride);
-    }
-    // body
-    ctx.fillStyle = fig.shirt;
-    roundRect(ctx, cx - 10, foot - 48 - bob, 20, 28, 5);
-    ctx.fill();
-    // arms (one raised while waving)
-    ctx.fillStyle = fig.skin;
-    const waving = a.waveUntil && now < a.waveUntil;
-    ctx.fillRect(cx - 14, foot - 46 - bob, 4, 20);
-    if (waving) ctx.fillRect(cx + 10, foot - 66 - bob + Math.sin(now / 80) * 3, 4, 20);
-    else ctx.fillRect(cx + 10, foot - 46 - bob, 4, 20);
-    // head, with eyes towards the facing direction
-    ctx.beginPath();
-    ctx.arc(cx, foot - 58 - bob, 11, 0, Math.PI * 2);
-    ctx.fill();
-    const dir = a.dir ?? 2;
-    const angle = [-0.46, 0.0, 0.46, 1.57, 2.68, 3.14, 3.6, -1.57][dir];
-    const ex = Math.cos(angle) * 5;
-    const ey = Math.sin(angle) * 2;
-    if (dir !== 6 && dir !== 7 && dir !== 0) {
-      ctx.fillStyle = "#111827";
-      ctx.fillRect(cx + ex - 4, foot - 60 - bob + ey, 2, 3);
-      ctx.fillRect(cx + ex + 2, foot - 60 - bob + ey, 2, 3);
-    }
-    return foot - 70 - bob;
+  // The avatar's figure (figure.js) with its feet at (cx, foot); returns the top of its head.
+  drawAvatarFigure(a, cx, foot, now, { sitting = false, lying = false, dir = a.dir } = {}) {
+    return drawFigure(this.ctx, a.figure, cx, foot, { dir: dir ?? 2, walking: a.pos.walking, now, sitting, lying,
+      waving: Boolean(a.waveUntil && now < a.waveUntil), dancing: a.dance || 0 });
   }
 
   drawName(a, cx, headTop) {
@@ -193,37 +152,37 @@ export class Renderer {
     ctx.textAlign = "center";
     ctx.lineWidth = 3;
     ctx.strokeStyle = "#fffc";
-    ctx.strokeText(a.name, cx, headTop - 6);
+    const y = headTop - 6 - (a.nameLift || 0);
+    ctx.strokeText(a.name, cx, y);
     ctx.fillStyle = a.me ? "#1d4ed8" : "#111827";
-    ctx.fillText(a.name, cx, headTop - 6);
+    ctx.fillText(a.name, cx, y);
     ctx.lineWidth = 1;
-    a.screen = { x: cx, y: headTop - 22 };
+    a.screen = { x: cx, y: y - 16 };
   }
 
-  drawBubbles(a, now) {
+  // Your own avatar: a small arrow bobbing over its name, as Habbo marks it.
+  drawMarker(a, now) {
     const { ctx } = this;
-    if (!a.screen) return;
-    let y = a.screen.y;
-    for (const b of [...a.bubbles].reverse()) {
-      const age = now - b.shownAt;
-      if (age > BUBBLE_MS) continue;
-      const rise = Math.min(age / 60, 12);
-      ctx.font = `${b.kind === "shout" ? "bold " : ""}13px system-ui, sans-serif`;
-      const label = b.kind === "whisper" ? `(whisper) ${b.text}` : b.text;
-      const w = ctx.measureText(label).width + 16;
-      ctx.globalAlpha = age > BUBBLE_MS - 1000 ? (BUBBLE_MS - age) / 1000 : 1;
-      ctx.fillStyle = b.kind === "whisper" ? "#e0e7ff" : b.kind === "shout" ? "#fef3c7" : "#ffffff";
-      roundRect(ctx, a.screen.x - w / 2, y - 22 - rise, w, 20, 8);
-      ctx.fill();
-      ctx.strokeStyle = "#334155";
-      ctx.stroke();
-      ctx.fillStyle = "#0f172a";
-      ctx.textAlign = "center";
-      ctx.fillText(label, a.screen.x, y - 8 - rise);
-      ctx.globalAlpha = 1;
-      y -= 24;
-    }
+    const x = a.screen.x;
+    const tip = a.screen.y + 2 - Math.abs(Math.sin(now / 260)) * 5;
+    ctx.beginPath();
+    ctx.moveTo(x, tip);
+    ctx.lineTo(x - 8, tip - 9);
+    ctx.lineTo(x - 3, tip - 9);
+    ctx.lineTo(x - 3, tip - 17);
+    ctx.lineTo(x + 3, tip - 17);
+    ctx.lineTo(x + 3, tip - 9);
+    ctx.lineTo(x + 8, tip - 9);
+    ctx.closePath();
+    ctx.fillStyle = "#facc15";
+    ctx.strokeStyle = "#713f12";
+    ctx.lineWidth = 1.5;
+    ctx.fill();
+    ctx.stroke();
+    ctx.lineWidth = 1;
+    this.marker = { name: a.name, x, y: tip };
   }
+
 }
 
 // How high a seat's (or, share 1, a bed's) top is above its floor, in pixels.
@@ -261,7 +220,23 @@ function furnitureDepths(furniture) {
   return depth;
 }
 
-function roundRect(ctx, x, y, w, h, r) {
-  ctx.beginPath();
-  ctx.roundRect(x, y, w, h, r);
+// Avatars standing still on one tile (or lying on one bed) stand side by
+// side on the screen, each visible and clickable (a.spread, in pixels), every
+// other name a line higher so that the names stay readable (a.nameLift).
+function spreadSharedTiles(avatars) {
+  const groups = new Map();
+  for (const a of avatars) {
+    a.spread = 0;
+    a.nameLift = 0;
+    if (a.pos.walking) continue;
+    const key = a.pos.rest?.can_lay ? `bed${a.pos.rest.id}` : `${Math.round(a.pos.x)},${Math.round(a.pos.y)}`;
+    groups.set(key, [...(groups.get(key) || []), a]);
+  }
+  for (const group of groups.values()) {
+    group.sort((a, b) => a.id - b.id);
+    group.forEach((a, i) => {
+      a.spread = (i - (group.length - 1) / 2) * SHARED_TILE_PX;
+      a.nameLift = (i % 2) * 14;
+    });
+  }
 }

@@ -1,0 +1,100 @@
+"""Entering a room: the avatar appears at the door and steps in to the
+nearest free tile, which every socket in the room sees; two entering at
+once never pick the same tile (the rule, the Redis entry script, and the
+real socket over Redis and Kafka)."""
+
+import asyncio
+import uuid
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from rooms.floorplan import FloorPlan
+from rooms.live import JOINED, STEP_MS, TAKEN, Avatar, LiveRoom, now_ms
+from rooms.models import Room
+from rooms.movement import entry_walk, taken_tiles
+from rooms.tests.test_room_socket import Player
+
+SQUARE = FloorPlan.parse("\n".join(["00000"] * 5), door_x=0, door_y=2)  # the door in the left wall
+
+
+def test_the_first_step_is_straight_in_through_the_door():
+    assert entry_walk(SQUARE, set(), set()) == [(0, 2), (1, 2)]
+
+
+def test_a_taken_tile_is_passed_over_for_the_next_nearest_the_front_one_first():
+    assert entry_walk(SQUARE, set(), {(1, 2)}) == [(0, 2), (0, 3)]
+    assert entry_walk(SQUARE, set(), {(1, 2), (0, 3)}) == [(0, 2), (0, 1)]
+
+
+def test_a_crowd_at_the_door_is_passed_through_to_a_free_tile():
+    crowd = {(1, 2), (0, 1), (0, 3), (1, 1), (1, 3)}
+    assert entry_walk(SQUARE, set(), crowd) == [(0, 2), (1, 2), (2, 2)]
+
+
+def test_furniture_is_never_walked_through_and_a_walled_in_door_stays_put():
+    assert entry_walk(SQUARE, {(1, 2)}, set()) == [(0, 2), (0, 3)]
+    assert entry_walk(SQUARE, {(1, 2), (0, 1), (0, 3), (1, 1), (1, 3)}, set()) == [(0, 2)]
+
+
+def test_taken_tiles_are_where_others_stand_step_and_head():
+    now = now_ms()
+    standing = {1: ([(0, 2), (1, 2), (2, 2), (3, 2)], now - STEP_MS // 2), 2: ([(4, 4)], now), 3: ([(0, 0)], now)}
+    assert taken_tiles(standing, now, but=3) == {(0, 2), (1, 2), (3, 2), (4, 4)}
+
+
+def _avatar(user_id: int, path, started_at: int) -> Avatar:
+    return Avatar(user_id, f"p{user_id}", {}, path, started_at, uuid.uuid4().hex, "channel", uuid.uuid4().hex)
+
+
+async def test_the_entry_script_refuses_a_tile_someone_took_meanwhile(clean_redis):
+    live = LiveRoom(uuid.uuid4())
+    now = now_ms()
+    assert (await live.join(_avatar(1, [(0, 2), (1, 2)], now), 10, target=(1, 2))).outcome == JOINED
+    late = _avatar(2, [(0, 2), (1, 2)], now)
+    assert (await live.join(late, 10, target=(1, 2))).outcome == TAKEN
+    assert await live.get(2) is None, "a refused entry stores nothing"
+    # Heading there counts too (the first one is still at the door, walking in).
+    assert (await live.join(_avatar(3, [(0, 2), (0, 1)], now), 10, target=(0, 1))).outcome == JOINED
+    assert (await live.join(_avatar(4, [(0, 2), (1, 1), (2, 1), (3, 1)], now), 10, target=(3, 1))).outcome == JOINED
+    assert (await live.join(_avatar(5, [(0, 2), (0, 3)], now), 10, target=(3, 1))).outcome == TAKEN
+    assert (await live.join(_avatar(5, [(0, 2), (0, 3)], now), 10, target=(2, 1))).outcome == JOINED
+
+
+@pytest.fixture
+def room(make_player):
+    return Room.objects.create(
+        owner=make_player("owner"), name="Entry hall", floor_plan="\n".join(["00000"] * 5), door_x=0, door_y=2
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("kafka", "thread_connections_closed")
+async def test_everyone_sees_an_entering_avatar_step_in_from_the_door(make_player, room, clean_redis):
+    alice = Player(await sync_to_async(make_player)("alice"), room)
+    snapshot = await alice.connect()
+    me = next(a for a in snapshot["avatars"] if a["name"] == "alice")
+    assert me["path"] == [[0, 2], [1, 2]], "at the door, stepping straight in"
+    assert snapshot["room"]["wallpaper"] == "#b6bccb" and snapshot["room"]["floor"] == "#989865"
+
+    bob = Player(await sync_to_async(make_player)("bob"), room)
+    seen_by_bob = await bob.connect()
+    entered = await alice.next("user_entered", where=lambda m: m["user"]["name"] == "bob")
+    assert entered["user"]["path"][0] == [0, 2] and entered["user"]["path"][-1] not in ([0, 2], [1, 2])
+    bob_there = next(a for a in seen_by_bob["avatars"] if a["name"] == "bob")
+    assert bob_there["path"] == entered["user"]["path"], "everyone sees the same step"
+    await alice.socket.disconnect()
+    await bob.socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("kafka", "thread_connections_closed")
+async def test_players_entering_at_once_step_to_different_tiles(make_player, room, clean_redis):
+    players = [Player(await sync_to_async(make_player)(f"crowd{i}"), room) for i in range(6)]
+    await asyncio.gather(*(p.connect() for p in players))
+    avatars = await LiveRoom(room.pk).avatars()
+    ends = [a.path[-1] for a in avatars]
+    assert len(avatars) == 6 and len(set(ends)) == 6, f"each on a tile of their own: {ends}"
+    assert all(a.path[0] == (0, 2) and a.path[-1] != (0, 2) for a in avatars)
+    for p in players:
+        await p.socket.disconnect()
