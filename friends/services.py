@@ -127,7 +127,7 @@ def message_send(*, sender: User, friend_id: int, text: str) -> None:
     publish(event, actor=sender.pk)
 
 
-def _message_card(message: PrivateMessage) -> dict:
+def message_card(message: PrivateMessage) -> dict:
     return {
         "id": str(message.pk),
         "from": {"id": message.sender_id, "name": message.sender.username},
@@ -151,7 +151,7 @@ def apply_message(*, event: MessageSent, message_id, sent_at, actor_id: int | No
         id=message_id, defaults={"sender": sender, "recipient": recipient, "text": event.text, "sent_at": sent_at}
     )
     if created:
-        card = _message_card(message)
+        card = message_card(message)
         notify_on_commit(recipient.pk, pushes.MessageReceived(message=card))
         notify_on_commit(sender.pk, pushes.MessageSent(message=card))
 

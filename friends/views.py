@@ -1,32 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from friends import selectors, services
+from friends import services
 from friends.forms import MessageForm
-from friends.presence import statuses_of
 from friends.services import FriendActionRefused
 from habbo.models import User
+from rooms.views import hotel_screen
 
 # EventBusUnavailable propagates to EventBusUnavailableMiddleware: a 503 page, nothing done.
 
 
 @login_required
 def friends_page(request):
-    query = request.GET.get("q", "")
-    friends = selectors.friends_of(request.user)
-    statuses = statuses_of([f.pk for f in friends])
-    return render(
-        request,
-        "friends/friends.html",
-        {
-            "friends": [(friend, statuses[friend.pk]) for friend in friends],
-            "pending": selectors.pending_for(request.user),
-            "query": query,
-            "found": selectors.find_players(query, but=request.user),
-        },
-    )
+    """The hotel view with the friends window open (searching for ?q=)."""
+    return hotel_screen(request, open_window="friends", query=request.GET.get("q", ""))
 
 
 def _act(request, action, done: str):
@@ -83,8 +72,4 @@ def conversation(request, user_id: int):
         except FriendActionRefused as exc:
             messages.error(request, str(exc))
         return redirect("conversation", user_id=friend.pk)
-    return render(
-        request,
-        "friends/conversation.html",
-        {"friend": friend, "lines": services.conversation_read(user=request.user, friend_id=friend.pk)},
-    )
+    return hotel_screen(request, open_window="messenger", open_friend=friend.pk)

@@ -20,7 +20,7 @@ from chat.services import ChatRefused, chat_send
 from habbo import direct_frames
 from habbo.bus.producer import EventBusUnavailable
 from habbo.sockets import SmallClientMessages, WithoutDbHopPerMessage
-from rooms import frames, furniture_requests, presence
+from rooms import doorbell, frames, furniture_requests, presence
 from rooms.fanout import broadcast, fanout
 from rooms.heartbeat import heartbeats
 from rooms.presence import room_event
@@ -28,8 +28,8 @@ from rooms.live import Avatar, LiveRoom, now_ms
 from rooms.movement import plan_walk
 from rooms.placement import Refused
 from rooms.protocol import (
-    ClientMessage, Move, Pickup, Place, Rights, Say, Shout, TradeAccept, TradeCancel, TradeConfirm, TradeOffer,
-    TradeOpen, Walk, Wave, Whisper,
+    ClientMessage, Dance, DoorbellAnswer, Move, Pickup, Place, Rights, Say, Shout, TradeAccept, TradeCancel, TradeConfirm,
+    TradeOffer, TradeOpen, Walk, Wave, Whisper, refusal,
 )
 from rooms.trade_socket import TradingSocket
 from rooms.trading import TradeNotAllowed
@@ -77,7 +77,11 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
         except TimeoutError:  # this process could not read the room from Redis in time
             return await self.close(CLOSE_UNAVAILABLE, "the hotel cannot let you in right now; try again")
         try:
+            await doorbell.admit(self.room, fanout().furniture(self.room.id), self.user)
             self.avatar: Avatar = await presence.enter(self.room, self.user, conn=self.conn, channel=self.channel_name)
+        except doorbell.NotLetIn as refused:
+            await fanout().leave(self.room.id, self)
+            return await self.close(refused.code, refused.reason)
         except presence.RoomFull:
             await fanout().leave(self.room.id, self)
             return await self.close(CLOSE_FULL, "the room is full")
@@ -135,10 +139,12 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
         try:
             message = ClientMessage.validate_python(data)
         except ValidationError as exc:
-            return await self._error("invalid", _describe(exc))
+            return await self._error("invalid", refusal(exc))
         handler = {
             Walk: self._walk, Say: self._chat, Shout: self._chat, Whisper: self._whisper, Wave: self._wave,
+            Dance: self._dance,
             Place: self._place, Move: self._move, Pickup: self._pickup, Rights: self._rights,
+            DoorbellAnswer: self._doorbell_answer,
             TradeOpen: self._trade_open, TradeOffer: self._trade_offer, TradeAccept: self._trade_accept,
             TradeConfirm: self._trade_confirm, TradeCancel: self._trade_cancel,
         }
@@ -198,6 +204,9 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
     async def _rights(self, message: Rights):
         await furniture_requests.rights(self.room, self._furniture(), self.user.pk, message)
 
+    async def _doorbell_answer(self, message: DoorbellAnswer):
+        await doorbell.answer(self.room, self._furniture(), by=self.user.pk, visitor=message.user, let_in=message.let_in)
+
     async def _still_here(self) -> bool:
         """False (and the socket closes) if this socket no longer owns its avatar."""
         avatar = await self.live.get(self.user.pk)
@@ -210,6 +219,12 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
         if not await self._still_here():
             return
         await broadcast(self.room.id, frames.Wave.model_construct(user=self.user.pk))
+
+    async def _dance(self, message: Dance):
+        # Kept on the avatar, so whoever enters later sees the dance too.
+        dance = frames.Dance.model_construct(user=self.user.pk, style=message.style)
+        if not await self.live.change(self.user.pk, self.conn, {"dance": message.style}, dance):
+            await self.close(CLOSE_GONE, "you are no longer in the room; reconnect")
 
     async def _chat(self, message: Say | Shout):
         if not await self._still_here():
@@ -287,9 +302,3 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
             await presence.leave(self.room, self.avatar)
             await self._leave_trade()
         await self.close(CLOSE_REPLACED, "logged in elsewhere")
-
-
-def _describe(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"][1:] or first["loc"])
-    return f"{where}: {first['msg']}" if where else first["msg"]

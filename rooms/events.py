@@ -45,6 +45,43 @@ class RoomCreated(Event):
         return str(self.room_id)
 
 
+Colour = Annotated[str, Field(pattern=r"^#[0-9a-f]{6}$", description="`#rrggbb`")]
+
+
+class RoomSettingsChanged(Event):
+    """The owner changed the room's settings (the room info window)."""
+
+    TYPE = "room.settings_changed"
+    TOPIC = ROOM_EVENTS
+
+    room_id: uuid.UUID = Field(description="an existing room; the actor must be its owner")
+    name: RoomName
+    description: RoomDescription = ""
+    capacity: int = Field(ge=MIN_CAPACITY, le=MAX_CAPACITY)
+    access: Literal["open", "doorbell", "locked"] = Field(
+        description="`open`; `doorbell`: someone with rights in the room lets each visitor in; "
+        "`locked`: only the owner and those with rights"
+    )
+    is_public: bool = Field(description="listed in the navigator")
+    wallpaper: Colour
+    floor: Colour
+
+    def key(self) -> str:
+        return str(self.room_id)
+
+
+# What a player reads when a setting is refused (habbo.refusals).
+SETTINGS_REFUSALS = {
+    "name": f"A room's name is {NAME_MIN} to {NAME_MAX} characters of plain text.",
+    "description": f"A room's description is up to {DESCRIPTION_MAX} characters of plain text.",
+    "capacity": f"A room holds {MIN_CAPACITY} to {MAX_CAPACITY} players.",
+    "access": "Pick open, doorbell or locked.",
+    "is_public": "Say whether the room is listed in the navigator.",
+    "wallpaper": "Pick a wallpaper colour.",
+    "floor": "Pick a floor colour.",
+}
+
+
 class _Presence(Event):
     TOPIC = ROOM_EVENTS
 

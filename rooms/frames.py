@@ -24,7 +24,9 @@ class AvatarView(_Part):
 
     id: int
     name: str
-    figure: dict[str, str]
+    figure: dict[str, str] = Field(description="the looks (docs/protocol.md, \"Looks\")")
+    motto: str
+    dance: int = Field(description="0, or the dance (1-4) it dances until it walks")
     path: list[Tile] = Field(description="walks from path[0] one tile each 500 ms from started_at")
     started_at: int
 
@@ -36,6 +38,8 @@ class RoomView(_Part):
     capacity: int
     floor_plan: list[str]
     door: Tile
+    wallpaper: str = Field(description="the walls' colour, `#rrggbb`")
+    floor: str = Field(description="the floor's colour, `#rrggbb`")
 
 
 class FurnitureView(_Part):
@@ -101,6 +105,23 @@ class Wave(_Part):
     user: int
 
 
+class Dance(_Part):
+    """A walk ends a dance without this frame: the `walk` frame says it."""
+
+    type: Literal["dance"] = "dance"
+    user: int
+    style: int = Field(description="0: stopped, 1-4: the dance")
+
+
+class LookChanged(_Part):
+    """A player in the room saved new looks or motto."""
+
+    type: Literal["look_changed"] = "look_changed"
+    user: int
+    figure: dict[str, str]
+    motto: str
+
+
 class Chat(LineView):
     type: Literal["chat"] = "chat"
 
@@ -130,6 +151,37 @@ class FurniRemoved(_Part):
     type: Literal["furni_removed"] = "furni_removed"
     furni: int
     seq: int
+
+
+class RoomSettings(_Part):
+    name: str
+    description: str
+    capacity: int
+    access: str = Field(description="`open`, `doorbell` or `locked`")
+    is_public: bool
+    wallpaper: str
+    floor: str
+
+
+class RoomUpdated(_Part):
+    """The owner changed the room's settings: what everyone in it now sees."""
+
+    type: Literal["room_updated"] = "room_updated"
+    room: RoomSettings
+
+
+class Doorbell(_Part):
+    """A visitor rang; those with rights answer (doorbell_answer)."""
+
+    type: Literal["doorbell"] = "doorbell"
+    user: int
+    name: str
+
+
+class DoorbellAnswered(_Part):
+    type: Literal["doorbell_answered"] = "doorbell_answered"
+    user: int = Field(description="the visitor")
+    let_in: bool
 
 
 class RightsChanged(_Part):
@@ -191,12 +243,12 @@ class Error(_Part):
 
 
 Frame = (
-    Snapshot | UserEntered | UserLeft | Walk | Wave | WhisperLine | Chat | FurniAdded | FurniMoved | FurniRemoved
-    | RightsChanged | TradeState | TradeClosed | Error
+    Snapshot | UserEntered | UserLeft | Walk | Wave | Dance | LookChanged | WhisperLine | Chat | FurniAdded
+    | FurniMoved | FurniRemoved | RightsChanged | RoomUpdated | Doorbell | DoorbellAnswered | TradeState | TradeClosed | Error
 )
 FRAMES = (
-    Snapshot, UserEntered, UserLeft, Walk, Wave, Chat, WhisperLine, FurniAdded, FurniMoved, FurniRemoved,
-    RightsChanged, TradeState, TradeClosed, Error,
+    Snapshot, UserEntered, UserLeft, Walk, Wave, Dance, LookChanged, Chat, WhisperLine, FurniAdded, FurniMoved,
+    FurniRemoved, RightsChanged, RoomUpdated, Doorbell, DoorbellAnswered, TradeState, TradeClosed, Error,
 )
 # For tests and tools that read frames back.
 AnyFrame = TypeAdapter(Annotated[Frame, Field(union_mode="left_to_right")])

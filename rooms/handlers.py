@@ -5,11 +5,15 @@ from habbo.bus.registry import ConsumerSpec, register
 from habbo.bus.topics import ROOM_EVENTS
 from rooms import services
 from rooms.furnishing import apply_room_changes
-from rooms.events import RoomCreated, UserEntered, UserLeft
+from rooms.events import RoomCreated, RoomSettingsChanged, UserEntered, UserLeft
 
 
 def room_created(event: RoomCreated, envelope: Envelope) -> None:
     services.room_create(event=event, actor_id=envelope.actor)
+
+
+def room_settings_changed(event: RoomSettingsChanged, envelope: Envelope) -> None:
+    services.room_settings_apply(event=event, actor_id=envelope.actor)
 
 
 def stats_user_entered(event: UserEntered, envelope: Envelope) -> None:
@@ -36,8 +40,8 @@ register(
     ConsumerSpec(
         name="rooms",
         topic=ROOM_EVENTS,
-        handlers={"room.created": room_created},
-        description="creates rooms and tells their owners",
+        handlers={"room.created": room_created, "room.settings_changed": room_settings_changed},
+        description="creates rooms and changes their settings; tells their owners and the room",
     ),
     ConsumerSpec(
         name="room-stats",

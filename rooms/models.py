@@ -21,6 +21,7 @@ def validate_rotations(value: str) -> None:
 
 # Up to 200: event rooms hold a crowd (the 200-player benchmark is one such room).
 MIN_CAPACITY, MAX_CAPACITY, DEFAULT_CAPACITY = 10, 200, 25
+DEFAULT_WALLPAPER, DEFAULT_FLOOR = "#b6bccb", "#989865"
 
 
 class Room(models.Model):
@@ -36,6 +37,16 @@ class Room(models.Model):
     door_x = models.PositiveSmallIntegerField()
     door_y = models.PositiveSmallIntegerField()
     is_public = models.BooleanField(default=True)
+
+    class Access(models.TextChoices):
+        OPEN = "open", "open to everyone"
+        DOORBELL = "doorbell", "ring the doorbell: someone with rights lets you in"
+        LOCKED = "locked", "locked: only the owner and those with rights"
+
+    access = models.CharField(max_length=8, choices=Access.choices, default=Access.OPEN)
+    # The room's paint, as the client draws it (defaults: Habbo's new-room blue-grey walls, khaki floor).
+    wallpaper = models.CharField(max_length=7, default=DEFAULT_WALLPAPER, validators=[hex_colour])
+    floor = models.CharField(max_length=7, default=DEFAULT_FLOOR, validators=[hex_colour])
     player_count = models.PositiveIntegerField(default=0, help_text="Kept by the room stats consumer.")
     # The number of the room's change of who is in it that player_count is from (rooms.live).
     occupancy_seq = models.BigIntegerField(default=0, editable=False)

@@ -17,9 +17,14 @@ from habbo.models import User
 from rooms.events import UserEntered, UserLeft
 from rooms.floorplan import FloorPlan
 from rooms.frames import Frame, RoomView, Snapshot, frame_text
-from rooms.live import FULL, JOINED, Avatar, LiveRoom, now_ms, release_user, restore_user
+from rooms.fanout import fanout
+from rooms.live import FULL, JOINED, TAKEN, Avatar, LiveRoom, now_ms, release_user, restore_user
 from rooms.live_furniture import LiveFurniture
 from rooms.models import Room
+from rooms.movement import entry_walk, taken_tiles
+
+
+ENTRY_ATTEMPTS = 5  # an entry whose tile was taken meanwhile looks again, this many times in all
 
 
 class RoomFull(Exception):
@@ -39,6 +44,9 @@ class LoadedRoom:
     name: str
     capacity: int
     plan: FloorPlan
+    wallpaper: str
+    floor: str
+    access: str = Room.Access.OPEN
 
 
 @database_sync_to_async
@@ -47,20 +55,31 @@ def load_room(room_id) -> LoadedRoom | None:
     room = Room.objects.filter(pk=room_id).first()
     if room is None:
         return None
-    return LoadedRoom(room.id, room.name, room.capacity, room.plan)
+    return LoadedRoom(room.id, room.name, room.capacity, room.plan, room.wallpaper, room.floor, room.access)
 
 
 async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Avatar:
-    """Put the player in the room at the door (or where their other socket had them).
+    """Put the player in the room at the door, stepping in to the nearest
+    free tile (or where their other socket had them).
 
     Raises RoomFull, or EventBusUnavailable (then this entry is undone, and
     the player's other socket, if any, stays where it is).
     """
     live = LiveRoom(room.id)
     await reap(room)
-    door = (room.plan.door_x, room.plan.door_y)
-    fresh = Avatar(user.pk, user.username, user.figure, [door], now_ms(), conn, channel, uuid.uuid4().hex)
-    entry = await live.join(fresh, room.capacity)
+    furniture = fanout().furniture(room.id)
+    blocked = furniture.blocking if furniture else set()
+    visit = uuid.uuid4().hex
+    for attempt in range(ENTRY_ATTEMPTS):
+        now = now_ms()
+        path = entry_walk(room.plan, blocked, taken_tiles(await live.standing(), now, but=user.pk))
+        fresh = Avatar(user.pk, user.username, user.figure, path, now, conn, channel, visit, motto=user.motto)
+        # Someone else may take the tile before this entry is stored: then
+        # look again; the last attempt enters whatever happened meanwhile.
+        target = path[-1] if len(path) > 1 and attempt < ENTRY_ATTEMPTS - 1 else None
+        entry = await live.join(fresh, room.capacity, target=target)
+        if entry.outcome != TAKEN:
+            break
     if entry.outcome == FULL:
         raise RoomFull
     if entry.outcome == JOINED:
@@ -132,6 +151,8 @@ async def snapshot(room: LoadedRoom, furniture: LiveFurniture, user_id: int) -> 
             capacity=room.capacity,
             floor_plan=list(room.plan.rows),
             door=(room.plan.door_x, room.plan.door_y),
+            wallpaper=room.wallpaper,
+            floor=room.floor,
         ),
         furniture=list(furniture.views.values()),
         rights=sorted(furniture.rights),

@@ -24,6 +24,21 @@ class RoomCreated(Notice):
     room: RoomCard
 
 
+class RoomSettingsSaved(Notice):
+    """The owner's new settings for a room are applied."""
+
+    KIND = "room.settings_saved"
+    room: RoomCard
+
+
+class DoorbellAnswer(Notice):
+    """Someone with rights answered this player's ring at a room's door."""
+
+    KIND = "doorbell.answered"
+    room: RoomCard
+    let_in: bool = Field(description="true: entering within a minute lets them in")
+
+
 class FurniCard(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

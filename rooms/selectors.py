@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from habbo.models import User
 from rooms.frames import FurnitureView, ItemView
@@ -26,6 +26,37 @@ def rooms_of(user: User) -> list[Room]:
 def popular_rooms(limit: int = 20) -> list[Room]:
     """Public rooms with players in them, fullest first."""
     return list(_listed().filter(is_public=True, player_count__gt=0).order_by("-player_count", "name")[:limit])
+
+
+def search_rooms(query: str, *, user: User, limit: int = 50) -> list[Room]:
+    """Rooms whose name holds `query` or whose owner is called so: public
+    ones, and the player's own."""
+    query = query.strip()
+    if not query:
+        return []
+    named = Q(name__icontains=query) | Q(owner__username__iexact=query)
+    return list(_listed().filter(named, Q(is_public=True) | Q(owner=user)).order_by("-player_count", "name")[:limit])
+
+
+def rooms_by_id(room_ids) -> list[Room]:
+    return list(_listed().filter(pk__in=room_ids).order_by("-player_count", "name"))
+
+
+def room_card(room: Room) -> dict:
+    """A room as the navigator lists it."""
+    return {
+        "id": str(room.pk), "name": room.name, "description": room.description, "owner": room.owner.username,
+        "players": room.player_count, "capacity": room.capacity, "is_public": room.is_public,
+        "url": room.get_absolute_url(),
+    }
+
+
+def room_settings(room: Room) -> dict:
+    """What the owner edits in the room info window (room.settings_changed's fields)."""
+    return {
+        "name": room.name, "description": room.description, "capacity": room.capacity, "access": room.access,
+        "is_public": room.is_public, "wallpaper": room.wallpaper, "floor": room.floor,
+    }
 
 
 def item_view(item: Item) -> ItemView:

@@ -9,12 +9,15 @@ from django.db.models.functions import Greatest
 
 from habbo.bus.events import InvalidEvent
 from habbo.bus.producer import publish
-from habbo.bus.push import notify_on_commit
+from habbo.bus.push import notify_on_commit, publish_on_redis_on_commit
 from habbo.models import User
-from rooms.events import RoomCreated
+from rooms.events import RoomCreated, RoomSettingsChanged
+from rooms.frames import RoomUpdated, frame_text
 from rooms.layouts import LAYOUTS
+from rooms.live import frames_channel
 from rooms.models import Room, Visit
 from rooms.pushes import RoomCreated as RoomCreatedNotice
+from rooms.pushes import RoomSettingsSaved
 
 
 def room_created_event(
@@ -74,6 +77,33 @@ def room_create(*, event: RoomCreated, actor_id: int | None) -> Room:
     card = {"id": str(room.id), "name": room.name, "url": room.get_absolute_url()}
     notify_on_commit(event.owner_id, RoomCreatedNotice(room=card))
     return room
+
+
+class SettingsRefused(Exception):
+    """The settings cannot be changed; the message says why to the player."""
+
+
+def room_settings_request(*, user: User, room_id: uuid.UUID, settings: dict) -> None:
+    """Publish room.settings_changed for the room's owner; raises
+    SettingsRefused, pydantic's ValidationError or EventBusUnavailable."""
+    if not Room.objects.filter(pk=room_id, owner=user).exists():
+        raise SettingsRefused("Only the room's owner can change its settings.")
+    publish(RoomSettingsChanged.model_validate(settings | {"room_id": room_id}), actor=user.pk)
+
+
+@transaction.atomic
+def room_settings_apply(*, event: RoomSettingsChanged, actor_id: int | None) -> None:
+    """Apply room.settings_changed, then tell the room and its owner."""
+    room = Room.objects.select_for_update().filter(pk=event.room_id).first()
+    if room is None:
+        raise InvalidEvent(f"unknown room {event.room_id}")
+    if actor_id is not None and actor_id != room.owner_id:
+        raise InvalidEvent(f"user {actor_id} does not own room {room.pk}")
+    fields = event.model_dump(exclude={"room_id"})
+    Room.objects.filter(pk=room.pk).update(**fields)
+    publish_on_redis_on_commit(frames_channel(room.pk), frame_text(RoomUpdated(room=fields)))
+    card = {"id": str(room.pk), "name": event.name, "url": room.get_absolute_url()}
+    notify_on_commit(room.owner_id, RoomSettingsSaved(room=card))
 
 
 @transaction.atomic

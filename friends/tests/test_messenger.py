@@ -48,14 +48,16 @@ def test_an_offline_friend_reads_it_later_and_only_friends_can_write(kafka, cons
 
     reader = Client()
     reader.force_login(bob)
-    page = reader.get(reverse("conversation", args=[alice.pk])).content.decode()
-    assert "hello bob" in page
+    assert reader.get(reverse("friends-api")).json()["unread"] == 1
+    conversation = reader.get(reverse("friends-api-conversation", args=[alice.pk])).json()
+    assert [(m["from"]["name"], m["text"]) for m in conversation["messages"]] == [("alice", "hello bob")]
     assert PrivateMessage.objects.get().read_at is not None
+    assert reader.get(reverse("friends-api")).json()["unread"] == 0
 
     stranger = Client()
     stranger.force_login(eve)
-    response = stranger.get(reverse("conversation", args=[bob.pk]), follow=True)
-    assert "only message your friends" in response.content.decode()
+    response = stranger.get(reverse("friends-api-conversation", args=[bob.pk]))
+    assert response.status_code == 400 and "only message your friends" in response.json()["message"]
     # A forged message from a non-friend straight onto the topic is not stored.
     publish(MessageSent(sender_id=eve.pk, recipient_id=bob.pk, text="spam"), actor=eve.pk)
     wait_for(lambda: kafka.committed("messenger", PRIVATE_MESSAGES.full_name) == 2, what="both events")

@@ -1,8 +1,10 @@
-"""The navigator lists public rooms, my rooms, and rooms by player count."""
+"""The navigator window's tabs (GET /rooms/?tab=): public rooms, my rooms,
+rooms by player count, search by room or owner name; and the room info."""
 
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from habbo.bus.topics import ROOM_EVENTS
@@ -17,37 +19,56 @@ def make_room(owner, name, *, public=True, players=0) -> Room:
     )
 
 
-def section(html: str, testid: str) -> str:
-    start = html.index(f'data-testid="{testid}"')
-    return html[start : html.index("</ul>", start)]
+def tab(client, name: str, **params) -> list[str]:
+    response = client.get(reverse("navigator_rooms"), {"tab": name, **params})
+    assert response.status_code == 200
+    return [room["name"] for room in response.json()["rooms"]]
 
 
-def test_lists_public_mine_and_popular(client, make_player):
+def test_lists_public_mine_popular_and_search(client, make_player):
     me, other = make_player("me"), make_player("other")
     make_room(other, "Busy bar", players=7)
     make_room(other, "Quiet cafe", players=2)
     make_room(other, "Secret den", public=False, players=3)
     make_room(me, "My attic", public=False)
+    make_room(make_player("barista"), "Coffee corner")
     client.force_login(me)
-    html = client.get(reverse("navigator")).content.decode()
 
-    public = section(html, "public-rooms")
-    assert "Busy bar" in public and "Quiet cafe" in public
+    public = tab(client, "public")
+    assert {"Busy bar", "Quiet cafe", "Coffee corner"} <= set(public)
     assert "Secret den" not in public and "My attic" not in public
-    mine = section(html, "my-rooms")
-    assert "My attic" in mine and "Busy bar" not in mine
-    popular = section(html, "popular-rooms")
-    assert popular.index("Busy bar") < popular.index("Quiet cafe")
-    assert "Secret den" not in popular
+    assert tab(client, "mine") == ["My attic"]
+    assert tab(client, "popular") == ["Busy bar", "Quiet cafe"]
+    # By name (any case, a part of it) or by the owner's name; never someone else's private room.
+    assert tab(client, "search", q="BAR") == ["Busy bar"]
+    assert tab(client, "search", q="barista") == ["Coffee corner"]
+    assert tab(client, "search", q="den") == []
+    assert tab(client, "search", q="attic") == ["My attic"]
+    assert client.get(reverse("navigator_rooms"), {"tab": "nope"}).status_code == 400
 
 
-def test_room_names_are_shown_as_text(client, make_player):
-    me = make_player()
-    make_room(me, "<script>alert(1)</script>")
+def test_a_room_card_says_who_owns_it_and_how_full_it_is(client, make_player):
+    me = make_player("me")
+    room = make_room(me, "My attic", players=3)
     client.force_login(me)
-    html = client.get(reverse("navigator")).content.decode()
-    assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    info = client.get(reverse("room_info", args=[room.pk])).json()
+    settings = info.pop("settings")
+    assert info == {
+        "id": str(room.pk), "name": "My attic", "description": "", "owner": "me", "players": 3,
+        "capacity": room.capacity, "is_public": True, "url": room.get_absolute_url(), "yours": True, "access": "open",
+    }
+    assert settings == {
+        "name": "My attic", "description": "", "capacity": room.capacity, "access": "open", "is_public": True,
+        "wallpaper": room.wallpaper, "floor": room.floor,
+    }
+    other = Client()
+    other.force_login(make_player("other"))
+    assert "settings" not in other.get(reverse("room_info", args=[room.pk])).json(), "only the owner edits them"
+    assert client.get(reverse("room_info", args=[uuid.uuid4()])).status_code == 404
+
+
+def test_the_navigator_needs_a_player(client):
+    assert client.get(reverse("navigator_rooms")).status_code == 401
 
 
 def test_navigator_needs_login(client):

@@ -58,8 +58,8 @@ async def test_create_room_end_to_end(kafka, consumer_process, make_player, thre
     assert room.floor_plan.startswith("xx00000000")
     await socket.disconnect()
 
-    navigator = await client.get(reverse("navigator"))
-    assert "Sunset Lounge" in navigator.content.decode()
+    mine = (await client.get(reverse("navigator_rooms"), {"tab": "mine"})).json()["rooms"]
+    assert [r["name"] for r in mine] == ["Sunset Lounge"]
 
 
 @pytest.mark.django_db(transaction=True)

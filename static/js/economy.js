@@ -2,7 +2,8 @@
 // (docs/protocol.md, "The economy"). Buying is two steps (Buy → Confirm); each
 // confirmed click gets its own key, so a double click or a retry buys once.
 // The outcome comes on the hotel socket. Text only, never HTML.
-import { csrfToken, toast } from "./hotel-socket.js";
+import { toast, whenConnected } from "./hotel-socket.js";
+import { el, getJson, makeWindow, postJson } from "./windows.js";
 import { drawPicture } from "./room/furniture.js";
 
 const credits = document.getElementById("credits");
@@ -16,57 +17,8 @@ function clickKey() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-export async function getJson(url) {
-  const response = await fetch(url, { credentials: "same-origin" });
-  if (!response.ok) throw new Error(`${url}: ${response.status}`);
-  return response.json();
-}
-
-async function postJson(url, body) {
-  const response = await fetch(url, {
-    method: "POST", credentials: "same-origin",
-    headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  let answer = {};
-  try { answer = await response.json(); } catch { /* an error page */ }
-  return { ok: response.ok, status: response.status, answer };
-}
-
-export function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
-
 function showCredits(balance) {
   if (credits) credits.textContent = balance;
-}
-
-// -- windows over the page: movable by their title bar, closable ------------------
-
-const windows = {};
-
-export function makeWindow(id, title) {
-  const closeButton = el("button", { type: "button", className: "close", textContent: "×", ariaLabel: "close" });
-  const bar = el("header", { className: "window-bar" }, el("h2", { textContent: title }), closeButton);
-  const body = el("div", { className: "window-body" });
-  const win = el("section", { id, className: "window", hidden: true, role: "dialog", ariaLabel: title }, bar, body);
-  closeButton.addEventListener("click", () => { win.hidden = true; });
-  bar.addEventListener("pointerdown", (e) => {
-    if (e.target === closeButton) return;
-    const start = { x: e.clientX - win.offsetLeft, y: e.clientY - win.offsetTop };
-    const move = (m) => {
-      win.style.left = `${Math.max(0, Math.min(innerWidth - 80, m.clientX - start.x))}px`;
-      win.style.top = `${Math.max(0, Math.min(innerHeight - 40, m.clientY - start.y))}px`;
-    };
-    const up = () => { removeEventListener("pointermove", move); removeEventListener("pointerup", up); };
-    addEventListener("pointermove", move);
-    addEventListener("pointerup", up);
-  });
-  document.body.append(win);
-  windows[id] = { win, body };
-  return windows[id];
 }
 
 export function picture(item, size = 72) {
@@ -81,7 +33,7 @@ const catalogue = makeWindow("catalogue-window", "Catalogue");
 let pages = [];
 
 async function openCatalogue() {
-  catalogue.win.hidden = false;
+  catalogue.open();
   if (!pages.length) {
     catalogue.body.replaceChildren(el("p", { className: "empty", textContent: "Opening the catalogue…" }));
     pages = (await getJson("/economy/catalog/")).pages;
@@ -146,8 +98,12 @@ function confirmPurchase(card, offer, name) {
 
 const inventory = makeWindow("inventory-window", "Inventory");
 
-export async function openInventory() {
-  inventory.win.hidden = false;
+export function openInventory() {
+  inventory.open();
+  return showInventory();
+}
+
+async function showInventory() {
   const { items } = await getJson("/economy/inventory/");
   if (!items.length) {
     inventory.body.replaceChildren(el("p", { className: "empty", textContent: "Nothing yet: the catalogue has plenty." }));
@@ -164,8 +120,8 @@ export async function openInventory() {
 
 // Pieces came or went (placed, picked up, traded), or the room changed
 // whether this player may place (its Place buttons, static/js/room/furnishing.js).
-window.addEventListener("hotel:inventory.changed", () => { if (!inventory.win.hidden) openInventory(); });
-window.addEventListener("hotel:inventory-refresh", () => { if (!inventory.win.hidden) openInventory(); });
+window.addEventListener("hotel:inventory.changed", () => { if (inventory.isOpen) showInventory(); });
+window.addEventListener("hotel:inventory-refresh", () => { if (inventory.isOpen) showInventory(); });
 
 // -- outcomes on the hotel socket ------------------------------------------------------
 
@@ -177,7 +133,7 @@ window.addEventListener("hotel:purchase.completed", (e) => {
   if (status) { status.textContent = what; buying.delete(purchase); }
   toast(what);
   pages = []; // limited stock moved
-  if (!inventory.win.hidden) openInventory();
+  if (inventory.isOpen) showInventory();
 });
 window.addEventListener("hotel:purchase.refused", (e) => {
   const status = buying.get(e.detail.purchase);
@@ -215,7 +171,7 @@ async function refresh() {
     wallet.gifts.forEach(giftPopup);
   } catch { /* offline: the socket's reconnect brings us back here */ }
 }
-window.addEventListener("hotel:connected", refresh);
+whenConnected(refresh);
 
 document.getElementById("open-catalogue")?.addEventListener("click", openCatalogue);
 document.getElementById("open-inventory")?.addEventListener("click", openInventory);

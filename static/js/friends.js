@@ -1,43 +1,174 @@
-// The friends list, kept live: who is online and in which room (with a
-// Follow link), new friends as they accept. Text only, never HTML.
-const list = document.getElementById("friend-list");
+// The friends window: friends (online first, where they are, Follow, Message,
+// Remove), the requests waiting (Accept, Decline), and finding players to add.
+// Kept live from the hotel socket; the toolbar shows how many friends are
+// online. Every row is built by one function, whether it came from the first
+// read or live (docs/protocol.md, "Friends and messenger windows").
+import { toast, whenConnected } from "./hotel-socket.js";
+import { go } from "./navigator.js";
+import { openConversation } from "./messenger.js";
+import { el, getJson, makeWindow, postJson } from "./windows.js";
 
-function describe(status) {
-  if (status.room) return `in ${status.room.name}`;
-  return status.online ? "online" : "offline";
+const win = makeWindow("friends-window", "Friends");
+const onlineCount = document.getElementById("friends-online");
+const requestsCount = document.getElementById("requests-count");
+const friends = new Map(); // id → the friend as GET /friends/api/ gives it, kept live
+const requests = new Map(); // request id → the incoming request
+let query = "";
+
+const requestList = el("ul", { className: "friend-requests", id: "friend-requests" });
+const friendList = el("ul", { className: "friend-list", id: "friend-list" });
+const foundList = el("ul", { className: "found", id: "found-players" });
+const searchInput = el("input", { type: "search", name: "q", placeholder: "a player's name", ariaLabel: "find players" });
+const searchForm = el("form", { className: "search" }, searchInput, el("button", { type: "submit", textContent: "Find" }));
+searchForm.addEventListener("submit", (e) => { e.preventDefault(); search(searchInput.value.trim()); });
+win.body.append(
+  el("h3", { textContent: "Friend requests" }), requestList,
+  el("h3", { textContent: "My friends" }), friendList,
+  el("h3", { textContent: "Find players" }), searchForm, foundList,
+);
+
+export async function loadFriends() {
+  const data = await getJson("/friends/api/");
+  friends.clear();
+  data.friends.forEach((f) => friends.set(f.id, f));
+  requests.clear();
+  data.requests.forEach((r) => requests.set(r.id, r));
+  render();
+  return data;
 }
 
-function row(friend) {
-  let li = list.querySelector(`li[data-friend-id="${friend.id}"]`);
-  if (!li && friend.name) {
-    list.querySelector(".empty")?.remove();
-    li = document.createElement("li");
-    li.dataset.friendId = friend.id;
-    const name = document.createElement("b");
-    name.className = "name";
-    name.textContent = friend.name;
-    const status = document.createElement("span");
-    status.className = "status";
-    const follow = document.createElement("a");
-    follow.className = "follow";
-    follow.textContent = "Follow";
-    li.append(name, " ", status, " ", follow);
-    list.append(li);
-  }
+export function openFriends(q = "") {
+  win.open();
+  loadFriends().catch(() => toast("The friends list cannot be read right now.", "warn"));
+  if (q) { searchInput.value = q; search(q); }
+}
+
+function describe(friend) {
+  if (friend.room) return `in ${friend.room.name}`;
+  return friend.online ? "online" : "offline";
+}
+
+function button(label, className, onClick) {
+  const b = el("button", { type: "button", textContent: label, className });
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+// A write: its answer (a refusal, or that it is on its way) as a toast; the outcome comes on the socket.
+async function act(url, body) {
+  const { ok, answer } = await postJson(url, body);
+  toast(answer.message || (ok ? "Done." : "That did not work; try again."), ok ? "info" : "warn");
+  return ok;
+}
+
+function friendRow(friend) {
+  const dot = el("span", { className: `dot ${friend.online ? "online" : "offline"}`, title: friend.online ? "online" : "offline" });
+  const name = el("b", { className: "name", textContent: friend.name });
+  const status = el("span", { className: "status", textContent: describe(friend) });
+  const follow = button("Follow", "follow", () => friend.room && go(friend.room.url));
+  follow.hidden = !friend.room;
+  follow.dataset.href = friend.room ? friend.room.url : "";
+  const message = button("Message", "message", () => openConversation(friend.id, friend.name));
+  if (friend.unread) message.append(el("span", { className: "count unread", textContent: friend.unread }));
+  const remove = button("Remove", "remove secondary", () => {
+    if (confirm(`Remove ${friend.name} from your friends?`)) act(`/friends/api/${friend.id}/remove`);
+  });
+  const li = el("li", {}, dot, el("div", { className: "who" }, name, status), el("div", { className: "buttons" }, follow, message, remove));
+  li.dataset.friendId = friend.id;
   return li;
 }
 
-function show(friend) {
-  const li = row(friend);
-  if (!li || friend.online === undefined) return;
-  li.querySelector(".status").textContent = describe(friend);
-  const follow = li.querySelector(".follow");
-  follow.hidden = !friend.room;
-  follow.href = friend.room ? friend.room.url : "#";
+function requestRow(request) {
+  const li = el("li", {}, el("b", { textContent: request.from.name }), " wants to be friends",
+    el("div", { className: "buttons" },
+      button("Accept", "accept", () => answer(request.id, "accept")),
+      button("Decline", "decline secondary", () => answer(request.id, "decline"))));
+  li.dataset.requestId = request.id;
+  return li;
 }
 
-window.addEventListener("hotel:friend.presence", (e) => show(e.detail.friend));
-window.addEventListener("hotel:friend.accepted", (e) => show(e.detail.friend));
-window.addEventListener("hotel:friend.removed", (e) => {
-  list.querySelector(`li[data-friend-id="${e.detail.friend.id}"]`)?.remove();
+function render() {
+  const sorted = [...friends.values()].sort((a, b) => (b.online - a.online) || a.name.localeCompare(b.name));
+  friendList.replaceChildren(...(sorted.length ? sorted.map(friendRow) : [el("li", { className: "empty", textContent: "No friends yet: find some below!" })]));
+  requestList.replaceChildren(...(requests.size ? [...requests.values()].map(requestRow) : [el("li", { className: "empty", textContent: "No requests waiting." })]));
+  const online = sorted.filter((f) => f.online).length;
+  onlineCount.textContent = online;
+  onlineCount.title = `${online} friend${online === 1 ? "" : "s"} online`;
+  requestsCount.textContent = requests.size;
+  requestsCount.hidden = requests.size === 0;
+}
+
+async function search(q) {
+  query = q;
+  if (!q) return foundList.replaceChildren();
+  const { players } = await getJson(`/friends/api/search?q=${encodeURIComponent(q)}`);
+  if (q !== query) return;
+  foundList.replaceChildren(...(players.length ? players.map((p) => {
+    const add = button(p.friend ? "Friends" : "Add friend", "add", async () => {
+      if (await act("/friends/api/request", { username: p.name })) { add.disabled = true; add.textContent = "Requested"; }
+    });
+    add.disabled = p.friend;
+    const li = el("li", {}, el("b", { textContent: p.name }), p.motto ? el("span", { className: "meta", textContent: p.motto }) : "", add);
+    li.dataset.playerId = p.id;
+    return li;
+  }) : [el("li", { className: "empty", textContent: "Nobody by that name." })]));
+}
+
+async function answer(requestId, verb) {
+  document.querySelectorAll(`[data-request-id="${requestId}"]`).forEach((n) => n.remove());
+  requests.delete(requestId);
+  render();
+  await act(`/friends/api/requests/${requestId}/${verb}`);
+}
+
+// -- live, from the hotel socket ------------------------------------------------------
+
+// A popup for each request ("A wants to be friends", Accept / Decline); after a
+// consumer restart a push can come twice: one popup per request.
+function requestPopup(request) {
+  if (document.querySelector(`.toast.friend-request[data-request-id="${request.id}"]`)) return;
+  const popup = toast(`${request.from.name} wants to be friends`, "info", { sticky: true });
+  popup.classList.add("friend-request");
+  popup.dataset.requestId = request.id;
+  popup.append(button("Accept", "", () => answer(request.id, "accept")), button("Decline", "secondary", () => answer(request.id, "decline")));
+}
+
+window.addEventListener("hotel:friend.requested", (e) => {
+  const { request } = e.detail;
+  requests.set(request.id, request);
+  render();
+  requestPopup(request);
+});
+window.addEventListener("hotel:friend.accepted", (e) => {
+  const { friend } = e.detail;
+  friends.set(friend.id, { motto: "", unread: 0, ...friends.get(friend.id), ...friend });
+  render();
+  toast(`You and ${friend.name} are now friends.`);
+});
+window.addEventListener("hotel:friend.refused", (e) => toast(e.detail.message, "warn"));
+window.addEventListener("hotel:friend.removed", (e) => { friends.delete(e.detail.friend.id); render(); });
+window.addEventListener("hotel:friend.presence", (e) => {
+  const { friend } = e.detail;
+  const known = friends.get(friend.id);
+  if (!known) return;
+  friends.set(friend.id, { ...known, online: friend.online, room: friend.room });
+  render();
+});
+// Unread counts on the rows follow the messenger.
+window.addEventListener("hotel:unread", (e) => {
+  const known = friends.get(e.detail.friend);
+  if (!known) return;
+  friends.set(e.detail.friend, { ...known, unread: e.detail.count });
+  render();
+});
+
+// After login (and after each reconnect): what is waiting, counted in the toolbar and said once.
+let greeted = false;
+whenConnected(async () => {
+  let data;
+  try { data = await loadFriends(); } catch { return; }
+  if (greeted) return;
+  greeted = true;
+  data.requests.forEach(requestPopup);
+  window.dispatchEvent(new CustomEvent("hotel:unread-total", { detail: { unread: data.unread, friends: data.friends } }));
 });

@@ -15,6 +15,16 @@ export function toast(text, kind = "info", { sticky = false } = {}) {
 
 let delay = 500;
 let offline = null;
+let connected = false;
+const onOpen = [];
+
+// fn runs now if the socket is open, and each time it (re)opens: what came
+// while this page was away is read then. (A module loaded after the socket
+// opened would miss an event.)
+export function whenConnected(fn) {
+  onOpen.push(fn);
+  if (connected) fn();
+}
 
 function connect() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
@@ -22,13 +32,15 @@ function connect() {
   socket.addEventListener("open", () => {
     delay = 500;
     if (offline) { offline.remove(); offline = null; toast("Reconnected."); }
-    window.dispatchEvent(new CustomEvent("hotel:connected"));
+    connected = true;
+    onOpen.forEach((fn) => fn());
   });
   socket.addEventListener("message", (e) => {
     const message = JSON.parse(e.data);
     window.dispatchEvent(new CustomEvent(`hotel:${message.type}`, { detail: message }));
   });
   socket.addEventListener("close", (e) => {
+    connected = false;
     if (e.code === 4401) return; // logged out: nothing to reconnect to
     if (!offline) offline = toast("Connection lost, reconnecting…", "warn", { sticky: true });
     setTimeout(connect, delay);
@@ -38,41 +50,7 @@ function connect() {
 
 connect();
 
-window.addEventListener("hotel:room.created", (e) => toast(`Your room “${e.detail.room.name}” is ready.`));
-
 export function csrfToken() {
   const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";
 }
-
-async function answer(requestId, verb) {
-  const response = await fetch(`/friends/requests/${requestId}/${verb}`, {
-    method: "POST", headers: { "X-CSRFToken": csrfToken() }, credentials: "same-origin",
-  });
-  if (!response.ok) toast("That did not work; try again from the Friends page.", "warn");
-}
-
-// The popup: "A wants to be friends", with Accept / Decline.
-window.addEventListener("hotel:friend.requested", (e) => {
-  const { request } = e.detail;
-  // After a consumer restart a push can come twice: one popup per request.
-  if (document.querySelector(`.friend-request[data-request-id="${request.id}"]`)) return;
-  const el = toast(`${request.from.name} wants to be friends`, "info", { sticky: true });
-  el.classList.add("friend-request");
-  el.dataset.requestId = request.id;
-  for (const [label, verb] of [["Accept", "accept"], ["Decline", "decline"]]) {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.textContent = label;
-    button.addEventListener("click", () => { el.remove(); answer(request.id, verb); });
-    el.append(button);
-  }
-});
-window.addEventListener("hotel:friend.accepted", (e) => toast(`You and ${e.detail.friend.name} are now friends.`));
-window.addEventListener("hotel:friend.refused", (e) => toast(e.detail.message, "warn"));
-window.addEventListener("hotel:message.received", (e) => {
-  const { message } = e.detail;
-  if (document.getElementById("conversation")) return; // the page shows it
-  const el = toast(`${message.from.name}: ${message.text}`, "info");
-  el.addEventListener("click", () => location.assign(`/friends/${message.from.id}/messages`));
-});

@@ -1,6 +1,8 @@
 // The live room: one socket to ws/rooms/<id>/, a canvas, a chat box and a
 // list of who is here; furnishing (furnishing.js), the card of another
-// avatar (avatar-card.js) and trading (trade.js) hang off it.
+// avatar (avatar-card.js) and trading (trade.js) hang off it. Going to
+// another room keeps the page: the socket is swapped and the address pushed
+// to the history (back and forward go between rooms and the hotel view).
 // Protocol: docs/protocol.md.
 import { Plan, positionAt, tileAt } from "./iso.js";
 import { PX_PER_HUNDREDTH, SIT_DIRECTION, covers, footprint } from "./furniture.js";
@@ -8,9 +10,14 @@ import { Renderer } from "./renderer.js";
 import { createFurnishing } from "./furnishing.js";
 import { createAvatarCard } from "./avatar-card.js";
 import { createTrading } from "./trade.js";
+import { createDancing } from "./dance.js";
+import { createChatCounter } from "./chat-bar.js";
+import { createDoorbell } from "./doorbell.js";
+import { openNavigator, openRoomInfo } from "../navigator.js";
+import { getJson } from "../windows.js";
 
 const root = document.getElementById("room");
-const roomId = root.dataset.roomId;
+let roomId = root.dataset.roomId || null; // the room open, or null in the hotel view
 const canvas = document.getElementById("room-canvas");
 const status = document.getElementById("room-status");
 const whoList = document.getElementById("who");
@@ -21,7 +28,9 @@ const renderer = new Renderer(canvas);
 // Close codes after which reconnecting cannot help.
 const MISUNDERSTOOD = "The hotel did not understand this page; please reload it.";
 const FINAL = { 4401: "Please log in again.", 4403: "The room is full.", 4404: "This room does not exist.",
-  4409: "You entered from another window; this one is closed.",
+  4423: "This room is locked: only its owner and those with rights may enter.",
+  4424: "You rang the doorbell. Waiting for someone inside to let you in…",
+  4425: "Nobody who could let you in is in this room; try again later.",
   4003: MISUNDERSTOOD, 4007: MISUNDERSTOOD, 4009: MISUNDERSTOOD };
 
 // owner: the room owner's id; rights: who else may furnish; furniSeq: the
@@ -47,17 +56,117 @@ function notice(text, kind = "notice") {
   noticeTimer = setTimeout(() => setStatus(""), 7000);
 }
 
+let retry = null;
+let ringing = null; // the room whose doorbell this player rang, until answered
 function connect() {
+  clearTimeout(retry);
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  socket = new WebSocket(`${scheme}://${location.host}/ws/rooms/${roomId}/`);
-  socket.addEventListener("open", () => { delay = 500; });
-  socket.addEventListener("message", (e) => handle(JSON.parse(e.data)));
-  socket.addEventListener("close", (e) => {
+  const ws = new WebSocket(`${scheme}://${location.host}/ws/rooms/${roomId}/`);
+  socket = ws;
+  ws.addEventListener("open", () => { delay = 500; });
+  ws.addEventListener("message", (e) => { if (ws === socket) handle(JSON.parse(e.data)); });
+  ws.addEventListener("close", (e) => {
+    if (ws !== socket) return; // a room left behind
+    if (e.code === 4409) return pause();
+    ringing = e.code === 4424 ? roomId : null;
     if (FINAL[e.code]) return setStatus(FINAL[e.code], "final");
     setStatus(`Connection lost, reconnecting in ${Math.round(delay / 1000)} s…`, "warn");
-    setTimeout(connect, delay);
+    retry = setTimeout(connect, delay);
     delay = Math.min(delay * 2, 15000);
   });
+}
+
+// -- going between rooms and the hotel view ---------------------------------------
+
+const title = document.getElementById("room-title");
+const ROOM_PATH = /^\/rooms\/([0-9a-f-]{36})\/$/;
+
+function hangUp() {
+  clearTimeout(retry);
+  const old = socket;
+  socket = null;
+  old?.close(1000);
+  state.plan = null;
+  state.avatars.clear();
+  state.furniture = [];
+  setStatus("");
+  if (paused) {
+    paused.remove();
+    paused = null;
+    requestAnimationFrame(frame);
+  }
+  window.dispatchEvent(new CustomEvent("hotel:room-left"));
+}
+
+async function enter(id) {
+  if (id === roomId && socket) return;
+  hangUp();
+  roomId = id;
+  root.hidden = false;
+  log.replaceChildren();
+  whoList.replaceChildren();
+  connect();
+  try {
+    const info = await getJson(`/rooms/${id}/info/`);
+    if (id !== roomId) return;
+    showTitle(info.name, info.owner);
+  } catch { /* the socket says why (4404) */ }
+}
+
+function showTitle(name, owner = null) {
+  title.querySelector(".name").textContent = name;
+  if (owner) title.querySelector(".owner").textContent = `by ${owner}`;
+  document.title = `${name} · Hotel`;
+}
+
+function leave() {
+  hangUp();
+  roomId = null;
+  root.hidden = true;
+  document.title = "Hotel view · Hotel";
+  openNavigator();
+}
+
+// Where an address leads on this page: a room, or the hotel view; false for anywhere else.
+function route(path) {
+  const room = path.match(ROOM_PATH);
+  if (room) return enter(room[1]) || true;
+  if (path === "/") return leave() || true;
+  return false;
+}
+
+window.addEventListener("hotel:go", (e) => {
+  const path = new URL(e.detail.url, location.href).pathname;
+  if (path === location.pathname && roomId) return;
+  history.pushState({}, "", path);
+  if (!route(path)) location.assign(path);
+});
+window.addEventListener("popstate", () => { if (!route(location.pathname)) location.reload(); });
+document.getElementById("open-room-info").addEventListener("click", () => roomId && openRoomInfo(roomId));
+document.getElementById("toggle-side").addEventListener("click", () => document.getElementById("room-side").classList.toggle("open"));
+
+// -- another window took this room over (4409): paused, with a way back -----------
+
+let paused = null;
+function pause() {
+  socket = null;
+  paused = document.createElement("div");
+  paused.className = "paused";
+  paused.setAttribute("role", "alertdialog");
+  const text = document.createElement("p");
+  text.textContent = "You are playing in another window, so this one is paused.";
+  const resume = document.createElement("button");
+  resume.type = "button";
+  resume.id = "play-here";
+  resume.textContent = "Play here instead";
+  resume.addEventListener("click", () => {
+    paused.remove();
+    paused = null;
+    connect();
+    requestAnimationFrame(frame);
+  });
+  paused.append(text, resume);
+  root.append(paused);
 }
 
 function send(message) {
@@ -122,7 +231,7 @@ const handlers = {
     state.furniSeq = m.furni_seq;
     state.avatars.clear();
     m.avatars.forEach(addAvatar);
-    renderer.layout(state.plan);
+    renderer.layout(state.plan, m.room);
     log.replaceChildren();
     m.chat.forEach((line) => chatLine(line, false));
     setStatus("");
@@ -153,10 +262,27 @@ const handlers = {
     // Keep the old walk until the new one starts (it turns at its next tile).
     a.prev = a.walk;
     a.walk = { path: m.path, started_at: m.started_at };
+    a.dance = 0; // walking ends a dance (docs/protocol.md)
+  },
+  room_updated(m) {
+    showTitle(m.room.name);
+    renderer.repaint(m.room);
   },
   wave(m) {
     const a = state.avatars.get(m.user);
     if (a) a.waveUntil = serverNow() + 2000;
+  },
+  dance(m) {
+    const a = state.avatars.get(m.user);
+    if (a) a.dance = m.style;
+  },
+  look_changed(m) {
+    const a = state.avatars.get(m.user);
+    if (!a) return;
+    a.figure = m.figure;
+    a.motto = m.motto;
+    renderWho();
+    avatarCard.changed();
   },
   chat(m) { chatLine(m, true); },
   error(m) { systemLine(m.message, "error"); notice(m.message, "warn"); room.refused(m); },
@@ -203,7 +329,10 @@ function renderWho() {
   }));
 }
 
+let framesDrawn = 0; // for tests and the client bench
 function frame() {
+  if (paused) return; // nothing moves in a paused window; resuming starts the frames again
+  framesDrawn += 1;
   if (state.plan) {
     const now = serverNow();
     const avatars = [...state.avatars.values()].map((a) => {
@@ -232,11 +361,10 @@ function restingOn(x, y) {
 }
 
 function canvasPoint(e) {
-  const r = canvas.getBoundingClientRect();
-  return [(e.clientX - r.left) * (canvas.width / r.width), (e.clientY - r.top) * (canvas.height / r.height)];
+  return renderer.fromClient(e.clientX, e.clientY);
 }
 
-// A click: while placing, puts the piece there; on another avatar, its
+// A click: while placing, puts the piece there; on an avatar (yours too), its
 // card; otherwise a walk there (onto a seat clicked anywhere on it), and a
 // piece you may handle also shows its panel.
 canvas.addEventListener("click", (e) => {
@@ -245,7 +373,7 @@ canvas.addEventListener("click", (e) => {
   const tile = tileAt(state.plan, renderer.origin, px, py);
   if (furnishing.placing()) return furnishing.drop(tile);
   const thing = renderer.thingAt(px, py);
-  if (thing?.avatar && !thing.avatar.me) {
+  if (thing?.avatar) {
     furnishing.select(null);
     return avatarCard.open(thing.avatar);
   }
@@ -286,14 +414,17 @@ document.getElementById("wave").addEventListener("click", () => send({ type: "wa
 // What the other modules use of the room.
 const room = {
   state, send, notice, systemLine, renderer, canvas,
-  stage: root.querySelector(".room-view"), // what the panels over the room are placed in
+  stage: root, // the room's view (#room): what the panels over the room are placed in
   isOwner: () => state.me !== null && state.me === state.owner,
   mayFurnish: () => state.me !== null && (state.me === state.owner || state.rights.has(state.me)),
+  ringing: (id) => ringing !== null && ringing === id,
+  reconnect() { ringing = null; setStatus(""); connect(); },
+  final(text) { ringing = null; setStatus(text, "final"); },
   // A canvas point on the page, relative to the stage (for panels over the room).
   onStage(cx, cy) {
-    const r = canvas.getBoundingClientRect();
+    const p = renderer.toClient(cx, cy);
     const s = room.stage.getBoundingClientRect();
-    return { x: r.left - s.left + cx * (r.width / canvas.width), y: r.top - s.top + cy * (r.height / canvas.height) };
+    return { x: p.x - s.left, y: p.y - s.top };
   },
   on(type, fn) { (listeners[type] ||= []).push(fn); },
   changed() { furnishing.changed(); avatarCard.changed(); },
@@ -302,10 +433,12 @@ const room = {
 const furnishing = createFurnishing(room);
 const avatarCard = createAvatarCard(room);
 createTrading(room);
+createDancing(room);
+createChatCounter(form);
+createDoorbell(room);
 
 function onPage(cx, cy) {
-  const r = canvas.getBoundingClientRect();
-  return { x: r.left + cx * (r.width / canvas.width), y: r.top + cy * (r.height / canvas.height) };
+  return renderer.toClient(cx, cy);
 }
 
 function pieceView(f) {
@@ -349,10 +482,16 @@ window.hotelRoom = {
     const a = [...state.avatars.values()].find((v) => v.name === name);
     if (!a || !a.pos) return null;
     const pose = a.pos.rest ? (a.pos.rest.can_lay ? "lay" : "sit") : "stand";
-    return { x: a.pos.x, y: a.pos.y, walking: a.pos.walking, pose, dir: a.dir, bubbles: a.bubbles.map((b) => b.text) };
+    return { x: a.pos.x, y: a.pos.y, walking: a.pos.walking, pose, dir: a.dir, bubbles: a.bubbles.map((b) => b.text),
+      figure: a.figure, motto: a.motto, dance: a.dance || 0 };
   },
   ready: () => state.plan !== null,
+  // What the last frame showed (renderer.summary): walls, door, avatars' boxes, bubbles, in canvas points.
+  scene: () => renderer.summary(),
+  frames: () => framesDrawn,
+  roomId: () => roomId,
 };
 
-connect();
+history.replaceState({}, "", location.pathname + location.search);
+if (roomId) connect();
 requestAnimationFrame(frame);

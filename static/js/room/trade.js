@@ -3,7 +3,8 @@
 // Every change comes back as a `trade` frame with the whole trade, which the
 // window shows as it is; a side is always sent whole (trade_offer).
 import { toast } from "../hotel-socket.js";
-import { el, getJson, makeWindow, picture } from "../economy.js";
+import { picture } from "../economy.js";
+import { el, getJson, makeWindow } from "../windows.js";
 
 function button(label, onClick, className = "") {
   const b = el("button", { type: "button", textContent: label, className });
@@ -22,7 +23,6 @@ function pieceCard(piece, action = null) {
 export function createTrading(room) {
   const { state } = room;
   const win = makeWindow("trade-window", "Trade");
-  const title = win.win.querySelector(".window-bar h2");
   // The window's × is Cancel: a trade is not left open behind a closed window.
   win.win.querySelector(".window-bar .close").addEventListener("click", () => { if (trade) room.send({ type: "trade_cancel" }); });
   let trade = null; // the last `trade` frame
@@ -80,7 +80,7 @@ export function createTrading(room) {
   function render() {
     const i = mine();
     const other = 1 - i;
-    title.textContent = `Trade with ${trade.names[other]}`;
+    win.title(`Trade with ${trade.names[other]}`);
     const accept = el("input", { type: "checkbox", name: "accept", checked: trade.accepted[i] });
     // Both name the trade as shown: one that changed meanwhile is refused, not agreed to.
     const seen = { trade: trade.trade, revision: trade.revision };
@@ -102,20 +102,20 @@ export function createTrading(room) {
   room.on("trade", (m) => {
     const opening = !trade || trade.trade !== m.trade;
     trade = m;
-    win.win.hidden = false;
+    if (opening) win.open();
     render();
     if (opening) loadInventory();
   });
   room.on("trade_closed", (m) => {
     if (trade && trade.trade !== m.trade) return;
     trade = null;
-    win.win.hidden = true;
+    win.close();
     room.notice(m.message);
     room.systemLine(m.message);
   });
   room.on("snapshot", () => { // a new socket: any trade of the old one was closed
     trade = null;
-    win.win.hidden = true;
+    win.close();
   });
   window.addEventListener("hotel:inventory.changed", () => { if (trade) loadInventory(); });
   window.addEventListener("hotel:trade.completed", (e) => {
