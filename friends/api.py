@@ -5,16 +5,14 @@ hotel socket."""
 
 from functools import wraps
 
-from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET, require_POST
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from friends import selectors, services
-from friends.events import MESSAGE_MAX
-from friends.models import FriendRequest, PrivateMessage
-from friends.presence import statuses_of
+from friends.models import FriendRequest
+from friends.presence import friends_by_room, statuses_of
 from friends.pushes import Friend, IncomingRequest
 from friends.services import FriendActionRefused
 from habbo.bus.producer import EventBusUnavailable
@@ -27,17 +25,18 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+# The bodies' shapes only: the services apply the rules (friends.events), in player words.
 class RequestBody(_Body):
-    username: str = Field(min_length=1, max_length=150)
+    username: str
 
 
 class MessageBody(_Body):
-    text: str = Field(min_length=1, max_length=MESSAGE_MAX)
+    text: str
 
 
 BODY_REFUSALS = {
     RequestBody: "Type the name of the player you want to add.",
-    MessageBody: f"A message is 1 to {MESSAGE_MAX} characters of text.",
+    MessageBody: "Write a message to send.",
 }
 
 
@@ -70,10 +69,7 @@ def _body(request, schema: type[_Body]) -> _Body:
 def _friend_rows(user: User) -> list[dict]:
     friends = selectors.friends_of(user)
     statuses = statuses_of([f.pk for f in friends])
-    unread = dict(
-        PrivateMessage.objects.filter(recipient=user, read_at__isnull=True)
-        .values_list("sender_id").annotate(n=Count("id")).values_list("sender_id", "n")
-    )
+    unread = selectors.unread_counts(user)
     rows = []
     for friend in friends:
         card = Friend(id=friend.pk, name=friend.username, figure=friend.figure, **statuses[friend.pk])
@@ -140,13 +136,12 @@ def remove(request, user_id: int):
     return JsonResponse({"message": "Friend removed."})
 
 
+@require_http_methods(["GET", "POST"])
 @player_only
 @friends_action
 def conversation(request, user_id: int):
     """GET: the conversation (what was unread is read now); POST {text}: send."""
     friend = get_object_or_404(User, pk=user_id)
-    if not services.are_friends(request.user.pk, friend.pk):
-        raise FriendActionRefused("You can only message your friends.")
     if request.method == "POST":
         services.message_send(sender=request.user, friend_id=friend.pk, text=_body(request, MessageBody).text)
         return JsonResponse({"status": "sending"}, status=202)
@@ -161,11 +156,7 @@ def conversation(request, user_id: int):
 @player_only
 def rooms_with_friends(request):
     """The navigator's "Friends' rooms" tab: the rooms friends are in now, and who."""
-    friends = {f.pk: f.username for f in selectors.friends_of(request.user)}
-    names_in: dict[str, list[str]] = {}
-    for uid, status in statuses_of(list(friends)).items():
-        if status["room"]:
-            names_in.setdefault(status["room"]["id"], []).append(friends[uid])
+    names_in = friends_by_room(request.user)
     rooms = rooms_selectors.rooms_by_id(names_in)
     return JsonResponse({
         "tab": "friends",

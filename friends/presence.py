@@ -7,8 +7,9 @@ import json
 from channels.db import database_sync_to_async
 
 from friends.pushes import FriendPresence
-from friends.selectors import friend_ids
+from friends.selectors import friend_ids, friends_of
 from habbo.bus.push import notify
+from habbo.models import User
 from habbo.presence import online_query
 from habbo.redis import sync_redis
 from rooms.models import Room
@@ -33,6 +34,16 @@ def statuses_of(user_ids: list[int]) -> dict[int, dict]:
         card = {"id": str(room.pk), "name": room.name, "url": room.get_absolute_url()} if room else None
         statuses[uid] = {"online": live > 0 or card is not None, "room": card}
     return statuses
+
+
+def friends_by_room(user: User) -> dict[str, list[str]]:
+    """The rooms `user`'s friends are in now (id → their names)."""
+    friends = {f.pk: f.username for f in friends_of(user)}
+    names_in: dict[str, list[str]] = {}
+    for uid, status in statuses_of(list(friends)).items():
+        if status["room"]:
+            names_in.setdefault(status["room"]["id"], []).append(friends[uid])
+    return names_in
 
 
 def status_of(user_id: int) -> dict:

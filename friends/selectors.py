@@ -1,6 +1,6 @@
-from django.db.models import Q
+from django.db.models import Count, Q
 
-from friends.models import FriendRequest, Friendship
+from friends.models import FriendRequest, Friendship, PrivateMessage
 from habbo.models import User
 
 
@@ -23,3 +23,10 @@ def find_players(query: str, *, but: User, limit: int = 20) -> list[User]:
     if not query.strip():
         return []
     return list(User.objects.filter(username__icontains=query.strip()).exclude(pk=but.pk).order_by("username")[:limit])
+
+
+def unread_counts(user: User) -> dict[int, int]:
+    """Messages waiting for `user`, per sender."""
+    waiting = PrivateMessage.objects.filter(recipient=user, read_at__isnull=True)
+    return dict(waiting.values_list("sender_id").annotate(n=Count("id")).values_list("sender_id", "n"))
+

@@ -39,6 +39,8 @@ def are_friends(a: int, b: int) -> bool:
 
 
 def friend_request_send(*, sender: User, username: str) -> None:
+    if not username.strip():
+        raise FriendActionRefused("Type the name of the player you want to add.")
     recipient_id, recipient_name, friends, waiting = _request_target(sender.pk, username.strip())
     if recipient_id is None:
         raise FriendActionRefused(f"There is no player called {username!r}.")
@@ -157,7 +159,10 @@ def apply_message(*, event: MessageSent, message_id, sent_at, actor_id: int | No
 
 
 def conversation_read(*, user: User, friend_id: int) -> list[PrivateMessage]:
-    """The whole conversation, oldest first; what was waiting for `user` is now read."""
+    """The whole conversation, oldest first; what was waiting for `user` is
+    now read. Raises FriendActionRefused unless they are friends."""
+    if not are_friends(user.pk, friend_id):
+        raise FriendActionRefused("You can only message your friends.")
     PrivateMessage.objects.filter(sender_id=friend_id, recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )

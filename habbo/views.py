@@ -52,9 +52,14 @@ def locked_out(request, *args):
 
 @require_http_methods(["GET", "POST"])
 @player_only
+# Each save writes a row and tells the room: bounded like the room socket's messages.
+@ratelimit(key="user", rate="30/m", method="POST", block=False)
 def looks(request):
     """GET: the palettes and the player's looks; POST: new looks (docs/protocol.md, "Looks")."""
     user = request.user
+    if getattr(request, "limited", False):
+        message = "You changed your looks a lot just now; wait a minute."
+        return JsonResponse({"error": "slow_down", "message": message}, status=429)
     if request.method == "GET":
         return JsonResponse(
             {"figure": user.figure, "motto": user.motto, "palettes": palettes.for_the_client(), "motto_max": MOTTO_MAX}

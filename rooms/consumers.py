@@ -1,9 +1,9 @@
-"""The room socket `ws/rooms/<id>/`: walking, waving, chat, furniture,
-rights and trading (docs/protocol.md).
+"""The room socket `ws/rooms/<id>/`: walking, waving, dancing, chat,
+furniture, rights, the doorbell and trading (docs/protocol.md).
 
 A thin door: it validates each message against rooms.protocol and calls the
-rules in rooms.presence, rooms.movement, rooms.furniture_requests,
-rooms.trading and chat.services. Everything the
+rules in rooms.doorbell (who may enter), rooms.presence, rooms.movement,
+rooms.furniture_requests, rooms.trading and chat.services. Everything the
 room shares lives in Redis (rooms.live), so any daphne process serves any room.
 """
 

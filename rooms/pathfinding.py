@@ -102,7 +102,6 @@ def find_path(plan: FloorPlan, start: Tile, target: Tile, blocked: Set[Tile] = f
     return [graph.tile(i) for i in path]
 
 
-
 def walk_to_nearest(plan: FloorPlan, start: Tile, blocked: Set[Tile], wanted, order=lambda tile: 0) -> list[Tile]:
     """The shortest walk from start, round blocked tiles as find_path goes,
     to the nearest other tile `wanted(tile)` holds for; of equally near ones,

@@ -27,6 +27,7 @@ REFUSALS = {
     "bad_rotation": "That piece cannot turn that way.",
     "avatar_in_the_way": "Someone is standing there.",
     "no_rights": "You need rights in this room to do that.",
+    "not_ringing": "Nobody by that name is at the door.",
     "not_yours": "That piece is not yours.",
     "not_owner": "Only the room's owner can do that.",
     "no_player": "There is no such player.",

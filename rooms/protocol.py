@@ -168,8 +168,8 @@ class TradeCancel(_Message):
 
 
 CLIENT_MESSAGES = (
-    Walk, Say, Shout, Whisper, Wave, Dance, Place, Move, Pickup, Rights, DoorbellAnswer, TradeOpen, TradeOffer, TradeAccept, TradeConfirm,
-    TradeCancel,
+    Walk, Say, Shout, Whisper, Wave, Dance, Place, Move, Pickup, Rights, DoorbellAnswer, TradeOpen, TradeOffer,
+    TradeAccept, TradeConfirm, TradeCancel,
 )
 ClientMessage = TypeAdapter(Annotated[Union[CLIENT_MESSAGES], Field(discriminator="type")])
 _BY_TYPE = {get_args(message.model_fields["type"].annotation)[0]: message for message in CLIENT_MESSAGES}

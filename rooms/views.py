@@ -102,6 +102,7 @@ def room_info(request, room_id):
 def room_settings(request, room_id):
     """The owner saves the room's settings: 202 once Kafka has them; the
     room sees them when the rooms consumer applied them (room_updated)."""
+    get_object_or_404(Room, pk=room_id)  # a room that is not there: 404, not "not yours"
     try:
         body = json.loads(request.body or b"{}")
         if not isinstance(body, dict):

@@ -98,3 +98,10 @@ def test_a_motto_of_exactly_100_characters_is_taken(client, player):
     assert post(client, GOOD | {"motto": "m" * 100}).status_code == 200
     player.refresh_from_db()
     assert player.motto == "m" * 100
+
+
+def test_saving_over_and_over_is_slowed_down(client, player):
+    looks = client.get(reverse("profile-looks")).json()["figure"] | {"motto": ""}
+    answers = [post(client, looks).status_code for _ in range(31)]
+    assert answers[:30] == [200] * 30
+    assert answers[30] == 429

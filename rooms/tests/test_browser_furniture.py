@@ -194,3 +194,22 @@ def test_a_client_that_missed_a_furniture_frame_reads_the_furniture_again(daphne
             second = pool.submit(behind_the_clients_back).result()
         a.wait_for_function("window.hotelRoom.furniSeq() === 3", timeout=10000)
         assert [(p["id"], p["x"], p["y"]) for p in a.evaluate("window.hotelRoom.furniture()")] == [(second.pk, 4, 4)]
+
+
+def test_clicking_a_bed_lays_the_avatar_down_along_it(daphne_server, make_player):
+    server = daphne_server()
+    make_player("alice")
+    room = Room.objects.create(
+        owner=make_player("owner"), name="Bedroom", floor_plan="\n".join(["000000"] * 6), door_x=0, door_y=2
+    )
+    bed = Item.objects.create(name="Blue bed", look="bed", width=1, length=2, can_lay=True, colour="#1d4ed8")
+    Furni.objects.create(item=bed, owner=room.owner, room=room, x=3, y=2, rotation=0)
+    with chromium() as browser:
+        page = log_in(browser, server, "alice")
+        _in_room(page, server, room)
+        _click_tile(page, 3, 3)
+        page.wait_for_function(
+            "(() => { const a = window.hotelRoom.avatar('alice'); return a && !a.walking && a.pose === 'lay' })()",
+            timeout=15000,
+        )
+        page.screenshot(path=ARTIFACTS / "lying.png")

@@ -124,10 +124,11 @@ def test_a_window_replaced_by_another_is_paused_until_played_again(daphne_server
         assert first.locator(".paused").count() == 0
 
 
-def test_the_owner_renames_repaints_sets_a_doorbell_and_lets_a_visitor_in(daphne_server, make_player, consumer_process):
+def test_the_owner_renames_repaints_and_sets_a_doorbell_then_a_lock(daphne_server, make_player, consumer_process):
     server = daphne_server()
     owner = make_player("owner")
     make_player("visitor")
+    make_player("stranger")
     den = room(owner, "Den")
     consumer_process("rooms")
     with chromium() as browser:
@@ -154,6 +155,20 @@ def test_the_owner_renames_repaints_sets_a_doorbell_and_lets_a_visitor_in(daphne
         guest.wait_for_function(READY, timeout=10000)
         host.wait_for_function("window.hotelRoom.avatar('visitor') !== null", timeout=10000)
         guest.screenshot(path=ARTIFACTS / "doorbell-let-in.png")
+
+        # "Not now" says so; locked, the same room tried again says that instead.
+        stranger = log_in(browser, server, "stranger")
+        stranger.goto(f"{server.url}{den.get_absolute_url()}")
+        stranger.locator("#room-status", has_text="You rang the doorbell").wait_for(timeout=10000)
+        host.locator(".toast.doorbell", has_text="stranger rang").locator("button", has_text="Not now").click()
+        stranger.locator("#room-status", has_text="Nobody let you in this time.").wait_for(timeout=10000)
+        settings.locator("select[name=access]").select_option("locked")
+        settings.locator("button[type=submit]").click()  # the status says "Saving…" until it is applied
+        host.wait_for_function(
+            "document.querySelector('#room-info-window .room-settings .status').textContent === 'Saved.'", timeout=20000
+        )
+        stranger.evaluate(f"window.dispatchEvent(new CustomEvent('hotel:go', {{ detail: {{ url: '{den.get_absolute_url()}' }} }}))")
+        stranger.locator("#room-status", has_text="This room is locked").wait_for(timeout=20000)
 
 
 def test_playable_on_a_phone(daphne_server, make_player):

@@ -1,7 +1,7 @@
 """The owner's room settings and who may enter: settings through Kafka (the
 rooms consumer applies them and tells the room and the owner), a locked room,
-and a doorbell room (ringing, answering, the pass), over the real Redis
-channel layer and live state."""
+and a doorbell room (ringing once, answering once, the visit's pass), over
+the real Redis channel layer and live state."""
 
 import json
 
@@ -112,10 +112,17 @@ async def test_a_doorbell_rings_inside_and_a_yes_lets_the_visitor_in(make_player
     assert await ringing.closed_with() == (4424, "you rang the doorbell; wait for an answer")
     ring = await owner.next("doorbell")
     assert ring == {"type": "doorbell", "user": visitor_user.pk, "name": "visitor"}
+    # Ringing again while waiting rings nobody twice.
+    again = Player(visitor_user, room)
+    await again.socket.connect()
+    assert (await again.closed_with())[0] == 4424
+    assert [m["type"] for m in await owner.before_my_wave(bystander)].count("doorbell") == 0
 
-    # Only those with rights answer.
+    # Only those with rights answer, and only someone at the door.
     await bystander.send({"type": "doorbell_answer", "user": visitor_user.pk, "let_in": True})
     assert (await bystander.next("error"))["code"] == "no_rights"
+    await owner.send({"type": "doorbell_answer", "user": bystander.user.pk, "let_in": True})
+    assert (await owner.next("error"))["code"] == "not_ringing"
     await owner.send({"type": "doorbell_answer", "user": visitor_user.pk, "let_in": True})
     assert (await bystander.next("doorbell_answered")) == {
         "type": "doorbell_answered", "user": visitor_user.pk, "let_in": True
@@ -123,12 +130,16 @@ async def test_a_doorbell_rings_inside_and_a_yes_lets_the_visitor_in(make_player
     while (notice := await visitor_pages.receive_json_from(timeout=10))["type"] != "doorbell.answered":
         pass
     assert notice["let_in"] is True and notice["room"]["id"] == str(room.pk)
+    await owner.send({"type": "doorbell_answer", "user": visitor_user.pk, "let_in": False})
+    assert (await owner.next("error"))["code"] == "not_ringing", "a ring is answered once"
 
-    # The pass is used once: the next entry goes in, the one after rings again.
+    # Let in, the visitor comes and goes (a reconnect, another window) without ringing.
     inside = Player(visitor_user, room)
     assert (await inside.connect())["type"] == "snapshot"
-    await inside.socket.disconnect()
-    again = Player(visitor_user, room)
-    await again.socket.connect()
-    assert (await again.closed_with())[0] == 4424
+    second_window = Player(visitor_user, room)
+    assert (await second_window.connect())["type"] == "snapshot"
+    assert (await inside.closed_with())[0] == 4409
+    await second_window.socket.disconnect()
+    back = Player(visitor_user, room)
+    assert (await back.connect())["type"] == "snapshot"
     await visitor_pages.disconnect()

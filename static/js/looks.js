@@ -104,7 +104,6 @@ async function submit() {
       look = { ...answer.figure, motto: answer.motto };
       parts.motto.value = answer.motto;
       counted();
-      window.dispatchEvent(new CustomEvent("hotel:looks-saved", { detail: answer }));
     }
     say(answer.message || UNREACHABLE, ok ? "ok" : "error");
   } catch {

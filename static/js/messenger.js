@@ -68,11 +68,11 @@ export async function openConversation(friendId, name) {
   empty.hidden = true;
   lines.hidden = form.hidden = false;
   lines.replaceChildren(el("li", { className: "line system", textContent: "Opening…" }));
-  let data;
-  try {
-    data = await getJson(`/friends/api/${friendId}/messages`);
-  } catch {
-    lines.replaceChildren(el("li", { className: "line system error", textContent: "You can only message your friends." }));
+  const response = await fetch(`/friends/api/${friendId}/messages`, { credentials: "same-origin" }).catch(() => null);
+  const data = response ? await response.json().catch(() => ({})) : {};
+  if (!response || !response.ok) {
+    const why = data.message || "The messenger cannot reach the hotel; try again.";
+    lines.replaceChildren(el("li", { className: "line system error", textContent: why }));
     return;
   }
   if (current !== friendId) return;

@@ -48,6 +48,7 @@ async function show(which) {
   nav.body.replaceChildren(...parts, list);
   if (tab === "search" && !query) return list.replaceChildren(el("li", { className: "empty", textContent: "Type a room's name or its owner's." }));
   await fill(list);
+  if (tab !== which) return; // another tab was opened meanwhile
   // Player counts change as people come and go: the open tab is read again now and then.
   if (tab === "popular" || tab === "friends") refreshing = setInterval(() => nav.isOpen && fill(list), 5000);
 }
@@ -215,6 +216,7 @@ window.addEventListener("hotel:room.created", (e) => {
   if (room.id !== waitingFor) return toast(`Your room “${room.name}” is ready.`);
   waitingFor = null;
   createSection?.querySelector(".status")?.replaceChildren();
+  document.getElementById("creating")?.remove();
   go(room.url);
 });
 

@@ -31,6 +31,6 @@ export function createDoorbell(room) {
     const { room: at, let_in: letIn } = e.detail;
     if (!room.ringing(at.id)) return;
     if (letIn) room.reconnect();
-    else room.final(`Nobody let you in to ${at.name}.`);
+    else room.final("Nobody let you in this time.");
   });
 }

@@ -69,7 +69,10 @@ function connect() {
     if (ws !== socket) return; // a room left behind
     if (e.code === 4409) return pause();
     ringing = e.code === 4424 ? roomId : null;
-    if (FINAL[e.code]) return setStatus(FINAL[e.code], "final");
+    if (FINAL[e.code]) {
+      socket = null; // going to this room again tries again
+      return setStatus(FINAL[e.code], "final");
+    }
     setStatus(`Connection lost, reconnecting in ${Math.round(delay / 1000)} s…`, "warn");
     retry = setTimeout(connect, delay);
     delay = Math.min(delay * 2, 15000);
@@ -89,6 +92,8 @@ function hangUp() {
   state.plan = null;
   state.avatars.clear();
   state.furniture = [];
+  resyncing = null;
+  ringing = null;
   setStatus("");
   if (paused) {
     paused.remove();
@@ -128,18 +133,20 @@ function leave() {
 }
 
 // Where an address leads on this page: a room, or the hotel view; false for anywhere else.
+const routable = (path) => ROOM_PATH.test(path) || path === "/";
 function route(path) {
   const room = path.match(ROOM_PATH);
-  if (room) return enter(room[1]) || true;
-  if (path === "/") return leave() || true;
-  return false;
+  if (room) enter(room[1]);
+  else if (path === "/") leave();
+  return routable(path);
 }
 
 window.addEventListener("hotel:go", (e) => {
   const path = new URL(e.detail.url, location.href).pathname;
-  if (path === location.pathname && roomId) return;
-  history.pushState({}, "", path);
-  if (!route(path)) location.assign(path);
+  if (!routable(path)) return location.assign(path);
+  if (path === location.pathname && roomId && socket) return;
+  if (path !== location.pathname) history.pushState({}, "", path);
+  route(path);
 });
 window.addEventListener("popstate", () => { if (!route(location.pathname)) location.reload(); });
 document.getElementById("open-room-info").addEventListener("click", () => roomId && openRoomInfo(roomId));
@@ -200,6 +207,7 @@ function furniChange(apply) {
 }
 
 async function resyncFurniture() {
+  const asked = socket; // a room left meanwhile gets nothing of this
   let fresh = null;
   try {
     const response = await fetch(`/rooms/${roomId}/furniture/`, { credentials: "same-origin" });
@@ -207,6 +215,7 @@ async function resyncFurniture() {
   } catch {
     fresh = null;
   }
+  if (asked !== socket) return;
   const held = resyncing;
   resyncing = null;
   if (!fresh) return socket && socket.close(); // reconnecting brings a new snapshot
@@ -418,7 +427,12 @@ const room = {
   isOwner: () => state.me !== null && state.me === state.owner,
   mayFurnish: () => state.me !== null && (state.me === state.owner || state.rights.has(state.me)),
   ringing: (id) => ringing !== null && ringing === id,
-  reconnect() { ringing = null; setStatus(""); connect(); },
+  reconnect() {
+    if (ringing !== roomId) return; // gone elsewhere since ringing
+    ringing = null;
+    setStatus("");
+    connect();
+  },
   final(text) { ringing = null; setStatus(text, "final"); },
   // A canvas point on the page, relative to the stage (for panels over the room).
   onStage(cx, cy) {
