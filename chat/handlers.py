@@ -17,5 +17,6 @@ register(
         topic=CHAT_MESSAGES,
         handlers={"chat.message": chat_message},
         description="stores every chat line anyone saw",
+        rebuild=services.chat_history_empty,
     )
 )

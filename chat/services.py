@@ -59,3 +59,8 @@ def chat_store(*, line_id: uuid.UUID, event: ChatMessageSent, said_at: datetime)
         ),
     )
     return line
+
+
+def chat_history_empty() -> None:
+    """Empty the chat history, to rebuild it by replaying chat-messages."""
+    ChatLine.objects.all().delete()

@@ -1,7 +1,7 @@
 """The economy's consumers."""
 
 from economy.purchases import apply_wallet_events
-from economy.sales import apply_sales
+from economy.sales import apply_sales, sales_empty
 from habbo.bus.registry import ConsumerSpec, register
 from habbo.bus.topics import ITEM_PURCHASES, PURCHASES
 
@@ -18,6 +18,7 @@ register(
         topic=ITEM_PURCHASES,
         batch_handler=apply_sales,
         batch_types=("item.purchased",),
-        description="counts sales per offer per day (the admin's best sellers); can be rebuilt by replaying",
+        description="counts sales per offer per day (the admin's best sellers)",
+        rebuild=sales_empty,
     ),
 )

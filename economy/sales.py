@@ -9,6 +9,10 @@ from django.utils import timezone
 from economy.models import DailySales
 
 
+def sales_empty() -> None:
+    DailySales.objects.all().delete()
+
+
 def apply_sales(items: list[tuple]) -> None:
     totals: dict[tuple[int, object], list[int]] = defaultdict(lambda: [0, 0, 0])
     for event, envelope in items:

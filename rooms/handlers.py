@@ -48,12 +48,14 @@ register(
         topic=ROOM_EVENTS,
         handlers={"room.user_entered": stats_user_entered, "room.user_left": stats_user_left},
         description="keeps each room's player count for the navigator",
+        rebuild=services.room_occupancy_forget,
     ),
     ConsumerSpec(
         name="visit-log",
         topic=ROOM_EVENTS,
         handlers={"room.user_entered": visit_user_entered, "room.user_left": visit_user_left},
         description="records who was in which room, from when to when",
+        rebuild=services.visit_log_empty,
     ),
     ConsumerSpec(
         name="furniture",

@@ -121,6 +121,11 @@ def room_occupancy(*, room_id: uuid.UUID, present: int | None, seq: int | None, 
         rooms.filter(occupancy_seq__lt=seq).update(player_count=present, occupancy_seq=seq)
 
 
+def room_occupancy_forget() -> None:
+    """Empty the room-stats projection, to rebuild it by replaying room-events."""
+    Room.objects.update(player_count=0, occupancy_seq=0)
+
+
 @transaction.atomic
 def visit_log_record(
     *, visit_id: uuid.UUID, room_id: uuid.UUID, user_id: int, entered_at: datetime | None = None,
@@ -138,3 +143,8 @@ def visit_log_record(
         visit.left_at = left_at
     visit.save()
     return visit
+
+
+def visit_log_empty() -> None:
+    """Empty the visit log, to rebuild it by replaying room-events."""
+    Visit.objects.all().delete()

@@ -6,8 +6,10 @@ per event type, or one `batch_handler(items)` that takes every event of a
 batch of its `batch_types` in order, as a list of (event, envelope), and can
 check and write them all with a few queries. Both run in the batch's
 transaction. Event types a consumer has no handler for are skipped (and
-committed). Each app registers its consumers in its `handlers` module, which
-habbo's AppConfig loads as it loads every app's `events`: the bus names no app.
+committed). A consumer that only builds a read model names the function that
+empties it (`rebuild`). Each app registers its consumers in its `handlers`
+module, which habbo's AppConfig loads as it loads every app's `events`: the
+bus names no app.
 """
 
 from collections.abc import Callable
@@ -33,6 +35,10 @@ class ConsumerSpec:
     # applied again because another event of its batch was refused.
     one_transaction_per_event: bool = False
     group: str = field(default="")
+    # Only for a consumer that builds nothing but a read model: empties it, so
+    # replaying the topic from the start builds it again (manage.py kafka_replay
+    # --rebuild). None: not rebuildable.
+    rebuild: Callable[[], None] | None = None
 
     def __post_init__(self):
         if bool(self.handlers) == bool(self.batch_handler) or bool(self.batch_handler) != bool(self.batch_types):

@@ -25,7 +25,10 @@ class Command(BaseCommand):
     def handle(self, *args, name, run_all, list_only, batch_size, **options):
         if list_only:
             for spec in CONSUMERS.values():
-                self.stdout.write(f"{spec.name:<16} {spec.topic.full_name:<32} group={spec.group}  {spec.description}")
+                rebuildable = " [rebuildable]" if spec.rebuild else ""
+                self.stdout.write(
+                    f"{spec.name:<16} {spec.topic.full_name:<32} group={spec.group}  {spec.description}{rebuildable}"
+                )
             return
         if run_all == bool(name):
             raise CommandError("give one consumer NAME or --all (see --list)")
