@@ -5,11 +5,18 @@ from dataclasses import dataclass
 from django.conf import settings
 
 
+KEPT = -1  # retention.ms: never deleted
+DLQ_RETENTION_MS = 30 * 24 * 3600 * 1000  # dead letters: a month to look at them and redrive
+
+
 @dataclass(frozen=True)
 class Topic:
     name: str
     partitions: int
     key: str  # what the message key is; documented in docs/events.md
+    # The log is the source of truth for durable facts: every topic is kept,
+    # so a read model built from it can be rebuilt (manage.py kafka_replay).
+    retention_ms: int = KEPT
 
     @property
     def full_name(self) -> str:

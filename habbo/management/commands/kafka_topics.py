@@ -1,13 +1,15 @@
-"""Create every declared topic (and its DLQ) or, with --check, only verify them."""
+"""Create every declared topic (and its DLQ) with its retention, or, with
+--check, only verify them. A topic that exists gets its declared retention
+set again (an incremental change: its other settings stay)."""
 
 import time
 
 from confluent_kafka import KafkaException
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka.admin import AdminClient, AlterConfigOpType, ConfigEntry, ConfigResource, NewTopic
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from habbo.bus.topics import ALL_TOPICS
+from habbo.bus.topics import ALL_TOPICS, DLQ_RETENTION_MS
 
 
 class Command(BaseCommand):
@@ -21,6 +23,7 @@ class Command(BaseCommand):
         admin = AdminClient({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS})
         existing = self._existing(admin, wait)
         wanted = {t.full_name: t.partitions for t in ALL_TOPICS} | {t.dlq_name: 1 for t in ALL_TOPICS}
+        retention = {t.full_name: t.retention_ms for t in ALL_TOPICS} | {t.dlq_name: DLQ_RETENTION_MS for t in ALL_TOPICS}
         missing = [name for name in wanted if name not in existing]
         for name, partitions in wanted.items():
             if name in existing and existing[name] != partitions:
@@ -32,7 +35,11 @@ class Command(BaseCommand):
             return
         if missing:
             futures = admin.create_topics(
-                [NewTopic(name, num_partitions=wanted[name], replication_factor=1) for name in missing],
+                [
+                    NewTopic(name, num_partitions=wanted[name], replication_factor=1,
+                             config={"retention.ms": str(retention[name])})
+                    for name in missing
+                ],
                 operation_timeout=30,
             )
             for name, future in futures.items():
@@ -41,7 +48,23 @@ class Command(BaseCommand):
                 except KafkaException as exc:
                     if exc.args[0].name() != "TOPIC_ALREADY_EXISTS":
                         raise CommandError(f"cannot create {name}: {exc}") from exc
+        self._set_retention(admin, {name: ms for name, ms in retention.items() if name in existing})
         self.stdout.write(f"topics ready: {len(wanted)} ({len(missing)} created)")
+
+    def _set_retention(self, admin: AdminClient, retention: dict[str, int]) -> None:
+        if not retention:
+            return
+        resources = [
+            ConfigResource(ConfigResource.Type.TOPIC, name, incremental_configs=[
+                ConfigEntry("retention.ms", str(ms), incremental_operation=AlterConfigOpType.SET)
+            ])
+            for name, ms in retention.items()
+        ]
+        for resource, future in admin.incremental_alter_configs(resources).items():
+            try:
+                future.result()
+            except KafkaException as exc:
+                raise CommandError(f"cannot set the retention of {resource.name}: {exc}") from exc
 
     def _existing(self, admin: AdminClient, wait: float) -> dict[str, int]:
         deadline = time.monotonic() + wait
