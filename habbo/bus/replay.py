@@ -10,13 +10,13 @@ those it never applied (dead-lettered, say, and since fixed) take effect.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from confluent_kafka import Consumer, ConsumerGroupTopicPartitions, KafkaException, TopicPartition
+from confluent_kafka import ConsumerGroupTopicPartitions, KafkaException, TopicPartition
 from confluent_kafka.admin import AdminClient
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from habbo.bus.lag import TIMEOUT_S, group_id
+from habbo.bus.lag import TIMEOUT_S, group_id, group_partitions, group_reader
 from habbo.bus.registry import ConsumerSpec
 from habbo.models import ProcessedEvent
 
@@ -68,30 +68,19 @@ def plan(spec: ConsumerSpec, start: datetime | None) -> list[PartitionReset]:
     """Each partition's offset for `start`: the earliest one Kafka holds, or the
     first event at or after the time (the end where there is none)."""
     topic = spec.topic.full_name
-    # Never subscribes, so it reads the group's offsets without joining it.
-    consumer = Consumer(
-        {"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS, "group.id": group_id(spec),
-         "enable.auto.commit": False, "log_level": 0}
-    )
-    try:
-        metadata = consumer.list_topics(topic, timeout=TIMEOUT_S).topics[topic]
-        if metadata.error is not None:
-            raise KafkaException(metadata.error)
-        partitions = sorted(metadata.partitions)
-        committed = consumer.committed([TopicPartition(topic, p) for p in partitions], timeout=TIMEOUT_S)
+    with group_reader(spec) as consumer:
+        partitions = group_partitions(consumer, topic)
         found = [None] * len(partitions)
         if start is not None:
             # Kafka's timestamps are milliseconds: the first one not before `start`.
             at = -(-((start - EPOCH) // timedelta(microseconds=1)) // 1000)
-            found = consumer.offsets_for_times([TopicPartition(topic, p, at) for p in partitions], timeout=TIMEOUT_S)
-        resets = []
-        for p, done, first in zip(partitions, committed, found):
-            low, end = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=TIMEOUT_S)
-            offset = low if first is None else (first.offset if first.offset >= 0 else end)
-            resets.append(PartitionReset(p, done.offset if done.offset >= 0 else None, low, end, offset))
-        return resets
-    finally:
-        consumer.close()
+            asked = [TopicPartition(topic, p.partition, at) for p in partitions]
+            found = consumer.offsets_for_times(asked, timeout=TIMEOUT_S)
+        return [
+            PartitionReset(p.partition, p.committed, p.low, p.end,
+                           p.low if first is None else (first.offset if first.offset >= 0 else p.end))
+            for p, first in zip(partitions, found)
+        ]
 
 
 def empty_projection(spec: ConsumerSpec) -> int:
