@@ -2,8 +2,6 @@
 which room (their room socket). Changes are pushed to each friend's
 `user.<id>` group as `friend.presence`."""
 
-import json
-
 from channels.db import database_sync_to_async
 
 from friends.pushes import FriendPresence
@@ -12,6 +10,7 @@ from habbo.bus.push import notify
 from habbo.models import User
 from habbo.presence import online_query
 from habbo.redis import sync_redis
+from rooms.live import rooms_of
 from rooms.models import Room
 
 
@@ -20,13 +19,11 @@ def statuses_of(user_ids: list[int]) -> dict[int, dict]:
     with one Redis round trip and one room query however many there are."""
     if not user_ids:
         return {}
-    client = sync_redis()
-    sockets = client.mget([f"live:user:{uid}" for uid in user_ids])
-    with client.pipeline(transaction=False) as pipe:
+    room_of = rooms_of(user_ids)
+    with sync_redis().pipeline(transaction=False) as pipe:
         for uid in user_ids:
             online_query(pipe, uid)
         online = pipe.execute()
-    room_of = {uid: json.loads(raw)["room"] for uid, raw in zip(user_ids, sockets) if raw}
     rooms = {str(r.pk): r for r in Room.objects.filter(pk__in=set(room_of.values())).only("id", "name")}
     statuses = {}
     for uid, live in zip(user_ids, online):

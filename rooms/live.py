@@ -345,10 +345,15 @@ def user_key(user_id: int) -> str:
     return f"live:user:{user_id}"
 
 
+def rooms_of(user_ids: list[int]) -> dict[int, str]:
+    """The room each player's one room socket is in (synchronous code), for
+    those in one; one Redis round trip however many players."""
+    sockets = sync_redis().mget([user_key(uid) for uid in user_ids]) if user_ids else []
+    return {uid: json.loads(raw)["room"] for uid, raw in zip(user_ids, sockets) if raw}
+
+
 def room_of(user_id: int) -> str | None:
-    """The room the player's one room socket is in (synchronous code), if any."""
-    raw = sync_redis().get(user_key(user_id))
-    return json.loads(raw)["room"] if raw else None
+    return rooms_of([user_id]).get(user_id)
 
 
 async def release_user(user_id: int, conn: str) -> None:

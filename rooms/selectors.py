@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from habbo.models import User
-from rooms.frames import FurnitureView, ItemView
+from rooms.frames import FurnitureView, ItemView, RoomSettings
 from rooms.models import Furni, Item, Room, RoomRight
 
 
@@ -52,11 +52,8 @@ def room_card(room: Room) -> dict:
 
 
 def room_settings(room: Room) -> dict:
-    """What the owner edits in the room info window (room.settings_changed's fields)."""
-    return {
-        "name": room.name, "description": room.description, "capacity": room.capacity, "access": room.access,
-        "is_public": room.is_public, "wallpaper": room.wallpaper, "floor": room.floor,
-    }
+    """What the owner edits in the room info window: the fields room_updated shows."""
+    return {field: getattr(room, field) for field in RoomSettings.model_fields}
 
 
 def item_view(item: Item) -> ItemView:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from habbo.bus.lag import TIMEOUT_S, group_id, group_partitions, group_reader
+from habbo.bus.lag import TIMEOUT_S, GroupPartition, group_id, group_partitions, group_reader
 from habbo.bus.registry import ConsumerSpec
 from habbo.models import ProcessedEvent
 
@@ -29,11 +29,7 @@ class ReplayRefused(Exception):
 
 
 @dataclass(frozen=True)
-class PartitionReset:
-    partition: int
-    committed: int | None  # None: the group never committed on this partition
-    low: int  # the earliest offset Kafka still holds
-    end: int
+class PartitionReset(GroupPartition):
     offset: int  # where the group reads next after the reset
 
 

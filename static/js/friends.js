@@ -6,7 +6,7 @@
 import { toast, whenConnected } from "./hotel-socket.js";
 import { go } from "./navigator.js";
 import { openConversation } from "./messenger.js";
-import { el, getJson, makeWindow, postJson } from "./windows.js";
+import { button, el, getJson, makeWindow, postJson } from "./windows.js";
 
 const win = makeWindow("friends-window", "Friends");
 const onlineCount = document.getElementById("friends-online");
@@ -48,12 +48,6 @@ function describe(friend) {
   return friend.online ? "online" : "offline";
 }
 
-function button(label, className, onClick) {
-  const b = el("button", { type: "button", textContent: label, className });
-  b.addEventListener("click", onClick);
-  return b;
-}
-
 // A write: its answer (a refusal, or that it is on its way) as a toast; the outcome comes on the socket.
 async function act(url, body) {
   const { ok, answer } = await postJson(url, body);
@@ -65,14 +59,14 @@ function friendRow(friend) {
   const dot = el("span", { className: `dot ${friend.online ? "online" : "offline"}`, title: friend.online ? "online" : "offline" });
   const name = el("b", { className: "name", textContent: friend.name });
   const status = el("span", { className: "status", textContent: describe(friend) });
-  const follow = button("Follow", "follow", () => friend.room && go(friend.room.url));
+  const follow = button("Follow", () => friend.room && go(friend.room.url), "follow");
   follow.hidden = !friend.room;
   follow.dataset.href = friend.room ? friend.room.url : "";
-  const message = button("Message", "message", () => openConversation(friend.id, friend.name));
+  const message = button("Message", () => openConversation(friend.id, friend.name), "message");
   if (friend.unread) message.append(el("span", { className: "count unread", textContent: friend.unread }));
-  const remove = button("Remove", "remove secondary", () => {
+  const remove = button("Remove", () => {
     if (confirm(`Remove ${friend.name} from your friends?`)) act(`/friends/api/${friend.id}/remove`);
-  });
+  }, "remove secondary");
   const li = el("li", {}, dot, el("div", { className: "who" }, name, status), el("div", { className: "buttons" }, follow, message, remove));
   li.dataset.friendId = friend.id;
   return li;
@@ -81,8 +75,8 @@ function friendRow(friend) {
 function requestRow(request) {
   const li = el("li", {}, el("b", { textContent: request.from.name }), " wants to be friends",
     el("div", { className: "buttons" },
-      button("Accept", "accept", () => answer(request.id, "accept")),
-      button("Decline", "decline secondary", () => answer(request.id, "decline"))));
+      button("Accept", () => answer(request.id, "accept"), "accept"),
+      button("Decline", () => answer(request.id, "decline"), "decline secondary")));
   li.dataset.requestId = request.id;
   return li;
 }
@@ -104,9 +98,9 @@ async function search(q) {
   const { players } = await getJson(`/friends/api/search?q=${encodeURIComponent(q)}`);
   if (q !== query) return;
   foundList.replaceChildren(...(players.length ? players.map((p) => {
-    const add = button(p.friend ? "Friends" : "Add friend", "add", async () => {
+    const add = button(p.friend ? "Friends" : "Add friend", async () => {
       if (await act("/friends/api/request", { username: p.name })) { add.disabled = true; add.textContent = "Requested"; }
-    });
+    }, "add");
     add.disabled = p.friend;
     const li = el("li", {}, el("b", { textContent: p.name }), p.motto ? el("span", { className: "meta", textContent: p.motto }) : "", add);
     li.dataset.playerId = p.id;
@@ -130,7 +124,7 @@ function requestPopup(request) {
   const popup = toast(`${request.from.name} wants to be friends`, "info", { sticky: true });
   popup.classList.add("friend-request");
   popup.dataset.requestId = request.id;
-  popup.append(button("Accept", "", () => answer(request.id, "accept")), button("Decline", "secondary", () => answer(request.id, "decline")));
+  popup.append(button("Accept", () => answer(request.id, "accept")), button("Decline", () => answer(request.id, "decline"), "secondary"));
 }
 
 window.addEventListener("hotel:friend.requested", (e) => {

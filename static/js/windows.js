@@ -9,6 +9,12 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+export function button(label, onClick, className = "") {
+  const b = el("button", { type: "button", textContent: label, className });
+  b.addEventListener("click", onClick);
+  return b;
+}
+
 export async function getJson(url) {
   const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
   if (!response.ok) throw new Error(`${url}: ${response.status}`);

@@ -4,16 +4,10 @@
 // (docs/protocol.md). Text only, never HTML.
 import { drawFigure } from "./figure.js";
 import { openLooks } from "../looks.js";
-import { postJson } from "../windows.js";
+import { button, postJson } from "../windows.js";
 
 const PICTURE = { width: 84, height: 124, scale: 1.35 };
 const UNREACHABLE = "The hotel cannot send that request right now; try again.";
-
-function button(label, onClick, className = "") {
-  const b = Object.assign(document.createElement("button"), { type: "button", textContent: label, className });
-  b.addEventListener("click", onClick);
-  return b;
-}
 
 export function createAvatarCard(room) {
   const { state } = room;

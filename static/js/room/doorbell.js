@@ -3,6 +3,7 @@
 // For the visitor: the answer comes on the hotel socket; let in, the room is
 // entered again (a pass waits for a minute). Text only, never HTML.
 import { toast } from "../hotel-socket.js";
+import { button } from "../windows.js";
 
 export function createDoorbell(room) {
   const prompts = new Map(); // visitor id → their prompt
@@ -16,12 +17,11 @@ export function createDoorbell(room) {
     if (!room.mayFurnish() || prompts.has(m.user)) return;
     const prompt = toast(`${m.name} rang the doorbell.`, "doorbell", { sticky: true });
     prompt.dataset.visitor = m.user;
-    for (const [label, letIn] of [["Let in", true], ["Not now", false]]) {
-      const b = Object.assign(document.createElement("button"), { type: "button", textContent: label });
-      if (!letIn) b.className = "secondary";
-      b.addEventListener("click", () => { room.send({ type: "doorbell_answer", user: m.user, let_in: letIn }); dismiss(m.user); });
-      prompt.append(b);
-    }
+    const answer = (letIn) => () => {
+      room.send({ type: "doorbell_answer", user: m.user, let_in: letIn });
+      dismiss(m.user);
+    };
+    prompt.append(button("Let in", answer(true)), button("Not now", answer(false), "secondary"));
     prompts.set(m.user, prompt);
   });
   room.on("doorbell_answered", (m) => dismiss(m.user));

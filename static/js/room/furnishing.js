@@ -5,21 +5,10 @@
 // What happens comes to everyone as furni_* frames; a refusal as an error
 // frame at once or, rarely, as the hotel notice furni.refused.
 import { covers, tilesOf, topOf } from "./furniture.js";
+import { button, el } from "../windows.js";
 
 const FITS = { tint: "#4ade80", floor: "#bbf7d0" };
 const DOES_NOT_FIT = { tint: "#f87171", floor: "#fecaca" };
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
-
-function button(label, onClick, className = "") {
-  const b = el("button", { type: "button", textContent: label, className });
-  b.addEventListener("click", onClick);
-  return b;
-}
 
 // The next of a kind's rotations after `rotation`.
 function nextRotation(item, rotation) {

@@ -14,7 +14,7 @@ import { createDancing } from "./dance.js";
 import { createChatCounter } from "./chat-bar.js";
 import { createDoorbell } from "./doorbell.js";
 import { openNavigator, openRoomInfo } from "../navigator.js";
-import { getJson } from "../windows.js";
+import { button, el, getJson } from "../windows.js";
 
 const root = document.getElementById("room");
 let roomId = root.dataset.roomId || null; // the room open, or null in the hotel view
@@ -157,22 +157,15 @@ document.getElementById("toggle-side").addEventListener("click", () => document.
 let paused = null;
 function pause() {
   socket = null;
-  paused = document.createElement("div");
-  paused.className = "paused";
-  paused.setAttribute("role", "alertdialog");
-  const text = document.createElement("p");
-  text.textContent = "You are playing in another window, so this one is paused.";
-  const resume = document.createElement("button");
-  resume.type = "button";
-  resume.id = "play-here";
-  resume.textContent = "Play here instead";
-  resume.addEventListener("click", () => {
+  const resume = button("Play here instead", () => {
     paused.remove();
     paused = null;
     connect();
     requestAnimationFrame(frame);
   });
-  paused.append(text, resume);
+  resume.id = "play-here";
+  paused = el("div", { className: "paused", role: "alertdialog" },
+    el("p", { textContent: "You are playing in another window, so this one is paused." }), resume);
   root.append(paused);
 }
 

@@ -4,13 +4,7 @@
 // window shows as it is; a side is always sent whole (trade_offer).
 import { toast } from "../hotel-socket.js";
 import { picture } from "../economy.js";
-import { el, getJson, makeWindow } from "../windows.js";
-
-function button(label, onClick, className = "") {
-  const b = el("button", { type: "button", textContent: label, className });
-  b.addEventListener("click", onClick);
-  return b;
-}
+import { button, el, getJson, makeWindow } from "../windows.js";
 
 function pieceCard(piece, action = null) {
   const name = piece.limited ? `${piece.name} #${piece.limited}` : piece.name;
