@@ -36,7 +36,7 @@ class DoorbellAnswer(Notice):
 
     KIND = "doorbell.answered"
     room: RoomCard
-    let_in: bool = Field(description="true: entering within a minute lets them in")
+    let_in: bool = Field(description="true: the visitor may enter, and come back, until 15 minutes after their last entry")
 
 
 class FurniCard(BaseModel):
