@@ -152,9 +152,12 @@ function settingsForm(room) {
     status.textContent = "Saving…";
     const body = { name: name.value.trim(), description: description.value.trim(), capacity: Number(capacity.value),
       access: access.value, is_public: listed.checked, wallpaper: wallpaper.value, floor: floor.value };
+    saving.set(room.id, status); // before the answer: room.settings_saved can come first
     const { ok, answer } = await postJson(`/rooms/${room.id}/settings/`, body);
-    if (ok) saving.set(room.id, status);
-    else status.textContent = answer.message || "That did not work; try again.";
+    if (!ok) {
+      saving.delete(room.id);
+      status.textContent = answer.message || "That did not work; try again.";
+    }
   });
   return form;
 }
