@@ -10,7 +10,7 @@ def recent_lines(room_id, limit: int = 20) -> list[dict]:
         .order_by("-said_at")[:limit]
     )
     return [
-        {"user": line.user_id, "name": line.user.username, "kind": line.kind, "text": line.text,
+        {"id": str(line.pk), "user": line.user_id, "name": line.user.username, "kind": line.kind, "text": line.text,
          "at": int(line.said_at.timestamp() * 1000)}
         for line in reversed(lines)
     ]

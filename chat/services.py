@@ -12,6 +12,7 @@ from chat.models import ChatLine
 from habbo.bus.events import Envelope, InvalidEvent
 from habbo.bus.producer import apublish
 from habbo.models import User
+from habbo.restrictions import restricted_until, time_left
 
 
 class ChatRefused(Exception):
@@ -28,6 +29,8 @@ async def chat_send(
 
     Raises ChatRefused (muted, flooding) or EventBusUnavailable.
     """
+    if until := await restricted_until("mute", user_id):
+        raise ChatRefused("muted", f"A moderator muted you: {time_left(until)} left.")
     if seconds := await flood.muted_for(user_id):
         raise ChatRefused("muted", f"You are muted for flooding: {seconds} s left.")
     if seconds := await flood.record_line(user_id):

@@ -19,6 +19,7 @@ from habbo.bus.producer import publish
 from habbo.bus.push import notify_on_commit
 from habbo.models import User
 from habbo.presence import is_online
+from habbo.restrictions import time_left
 
 # The consumer loop already holds the batch's transaction: join it without a
 # savepoint (two round trips less); any error still rolls the batch back.
@@ -120,6 +121,8 @@ def notify_offline(*, event: FriendRequested, event_id, sync_redis) -> OfflineNo
 
 def message_send(*, sender: User, friend_id: int, text: str) -> None:
     """Publish a private message to a friend; raises FriendActionRefused."""
+    if sender.muted_until and sender.muted_until > timezone.now():
+        raise FriendActionRefused(f"A moderator muted you: {time_left(sender.muted_until)} left.")
     if not are_friends(sender.pk, friend_id):
         raise FriendActionRefused("You can only send messages to your friends.")
     try:

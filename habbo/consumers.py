@@ -6,7 +6,7 @@ import uuid
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from habbo import presence
+from habbo import presence, restrictions
 from habbo.bus.push import user_group
 from habbo.sockets import SmallClientMessages, WithoutDbHopPerMessage
 
@@ -22,9 +22,14 @@ class HotelConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncJsonWebsoc
         if not user.is_authenticated:
             await self.close(code=CLOSE_NOT_LOGGED_IN, reason="log in first")
             return
+        if restrictions.banned_now(user):
+            return await self._banned(restrictions.ban_sentence(user))
         self.group = user_group(user.pk)
         self.conn = uuid.uuid4().hex
         await self.channel_layer.group_add(self.group, self.channel_name)
+        # A ban reaches this socket through the player's sockets group (left by Channels on disconnect).
+        self.groups.append(restrictions.sockets_group(user.pk))
+        await self.channel_layer.group_add(self.groups[-1], self.channel_name)
         await presence.mark_online(user.pk, self.conn)
         await presence.changed(user.pk)
         self.renewal = asyncio.create_task(self._stay_online(user.pk))
@@ -43,6 +48,16 @@ class HotelConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncJsonWebsoc
 
     async def receive_json(self, content, **kwargs):
         await self.send_json({"type": "error", "code": "read_only", "message": READ_ONLY})
+
+    async def sanction_close(self, message):
+        """A ban closes every page's socket; a kick only the room's."""
+        if message["hotel"]:
+            await self._banned(message["reason"])
+
+    async def _banned(self, sentence: str):
+        """The sentence first: a close reason holds 123 bytes."""
+        await self.send_json({"type": "moderation.banned", "message": sentence})
+        await self.close(code=restrictions.CLOSE_BANNED, reason="banned")
 
     async def user_notify(self, message):
         """A durable event for this player: forwarded as {"type": kind, ...data}."""

@@ -1,9 +1,11 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
 
 from habbo.models import User
 from habbo.palettes import CLOTHES, SKIN
 from habbo.refusals import PlayerWords
+from habbo.restrictions import ban_sentence, banned_now
 
 
 def _swatches(colours: list[str]) -> list[tuple[str, str]]:
@@ -34,3 +36,12 @@ class SignupForm(PlayerWords, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ["username", "email", "figure_skin", "figure_shirt", "figure_legs"]
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login, refusing a banned player with the reason and the end of the ban."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if banned_now(user):
+            raise ValidationError(ban_sentence(user), code="banned")

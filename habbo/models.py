@@ -1,11 +1,19 @@
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import RegexValidator
+from django.core.validators import MinLengthValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 
 from habbo.palettes import DEFAULT_HAIR, DEFAULT_HAIR_STYLE, DEFAULT_SHOES, HAIR_STYLES
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #a1b2c3.")
+
+
+class Rank(models.IntegerChoices):
+    """Staff ranks (issue 12): nobody sanctions a rank above their own."""
+
+    PLAYER = 0, "player"
+    MODERATOR = 1, "moderator"
+    ADMINISTRATOR = 2, "administrator"
 
 
 class User(AbstractUser):
@@ -25,6 +33,14 @@ class User(AbstractUser):
     # Changed only with a ledger row (economy.ledger); the sign-up grant is the first.
     credits = models.PositiveIntegerField(default=0, editable=False)
     last_seen = models.DateTimeField(null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(choices=Rank.choices, default=Rank.PLAYER)
+    # A moderator's sanctions in force, set only by the moderation consumer
+    # (the history is moderation.Sanction). A permanent ban has no end.
+    muted_until = models.DateTimeField(null=True, blank=True, editable=False)
+    trade_locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    banned = models.BooleanField(default=False, editable=False)
+    banned_until = models.DateTimeField(null=True, blank=True, editable=False)
+    ban_reason = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         # Players are found by name whatever the case (friend requests, search).
@@ -79,3 +95,24 @@ class PendingPush(models.Model):
             f"{self.consumer} {self.topic}[{self.partition}]: {len(self.pushes)} pushes from "
             f"{self.created_at:%Y-%m-%d %H:%M:%S}"
         )
+
+
+class FilteredWord(models.Model):
+    """A word the hotel does not show (habbo.wordfilter): replaced before anyone reads it."""
+
+    word = models.CharField(
+        max_length=40, unique=True,
+        help_text="Matched whatever the case, accents and letter-for-digit swaps (4 for a, 3 for e, 0 for o …).",
+    )
+    # At least 3 characters, so a filtered room name stays a valid name (3 or more).
+    replacement = models.CharField(max_length=40, default="bobba", validators=[MinLengthValidator(3)])
+    opens_ticket = models.BooleanField(
+        default=False, help_text="Also open a call-for-help ticket for moderators when someone writes it."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.replacement}"

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "friends",
     "chat",
     "economy",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "habbo.middleware.BannedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The hotel's 404, 403 and 500, also under DEBUG; after CommonMiddleware,

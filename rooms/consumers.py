@@ -17,7 +17,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from pydantic import ValidationError
 
 from chat.services import ChatRefused, chat_send
-from habbo import direct_frames
+from habbo import direct_frames, restrictions
 from habbo.bus.producer import EventBusUnavailable
 from habbo.sockets import SmallClientMessages, WithoutDbHopPerMessage
 from rooms import doorbell, frames, furniture_requests, presence
@@ -64,6 +64,8 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
         user = self.scope["user"]
         if not user.is_authenticated:
             return await self.close(CLOSE_NOT_LOGGED_IN, "log in first")
+        if restrictions.banned_now(user):
+            return await self._closed_by_sanction(restrictions.CLOSE_BANNED, restrictions.ban_sentence(user))
         self.user = user
         self.room = await presence.load_room(self.scope["url_route"]["kwargs"]["room_id"])
         if self.room is None:
@@ -91,6 +93,10 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
         except BaseException:
             await fanout().leave(self.room.id, self)
             raise
+        # A moderator's kick or ban reaches this socket through the player's
+        # sockets group; Channels leaves the groups in self.groups on disconnect.
+        self.groups.append(restrictions.sockets_group(user.pk))
+        await self.channel_layer.group_add(self.groups[-1], self.channel_name)
         self.joined = True
         furniture = fanout().furniture(self.room.id)
         if furniture is None:  # the room was deleted while this socket came in
@@ -257,6 +263,7 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
     def _line(self, envelope, kind: str, text: str, **whisper_to: int) -> frames.Chat:
         line = frames.WhisperLine if whisper_to else frames.Chat
         return line.model_construct(
+            id=str(envelope.id),
             user=self.user.pk,
             name=self.user.username,
             kind=kind,
@@ -294,11 +301,27 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
 
     async def room_replaced(self, event):
         """The same player opened another room socket: this one goes."""
+        await self._go()
+        await self.close(CLOSE_REPLACED, "logged in elsewhere")
+
+    async def sanction_close(self, event):
+        """A moderator kicked (from this room, or any) or banned the player."""
+        if event["room"] in (None, str(self.room.id)):
+            await self._go()
+            await self._closed_by_sanction(event["code"], event["reason"])
+
+    async def _go(self):
+        """Leave the room now, without waiting for the socket's disconnect."""
         if self.joined:
             self.joined = False
             heartbeats().remove(self)
             await fanout().leave(self.room.id, self)
-            # In the same room the new socket owns the avatar now, and this changes nothing.
+            # In the same room a new socket may own the avatar now, and this changes nothing.
             await presence.leave(self.room, self.avatar)
             await self._leave_trade()
-        await self.close(CLOSE_REPLACED, "logged in elsewhere")
+
+    async def _closed_by_sanction(self, code: int, sentence: str):
+        """The sentence as an error frame first: a close reason holds 123 bytes."""
+        word = "kicked" if code == restrictions.CLOSE_KICKED else "banned"
+        await self.send_frame_now(frames.Error(code=word, message=sentence))
+        await self.close(code, word)

@@ -64,6 +64,7 @@ class FurnitureView(_Part):
 
 
 class LineView(_Part):
+    id: str = Field(description="the line's id (its chat.message event's), to report it")
     user: int
     name: str
     kind: Literal["say", "shout", "whisper"]

@@ -5,6 +5,7 @@ through the channel layer, to the other player's room socket."""
 import logging
 
 from habbo.bus.producer import EventBusUnavailable
+from habbo.restrictions import restricted_until
 from rooms import frames, trading
 from rooms.presence import room_event
 from rooms.protocol import TradeAccept, TradeCancel, TradeConfirm, TradeOffer, TradeOpen
@@ -20,6 +21,10 @@ class TradingSocket:
         other = await self.live.get(message.user)
         if other is None or other.id == self.user.pk:
             raise TradeNotAllowed("not_here")
+        if await restricted_until("trade_lock", self.user.pk):
+            raise TradeNotAllowed("trade_locked")
+        if await restricted_until("trade_lock", other.id):
+            raise TradeNotAllowed("partner_locked")
         me = Trader(self.user.pk, self.user.username, self.channel_name)
         trade = await trading.open_trade(self.room.id, me, Trader(other.id, other.name, other.channel))
         await self._to_traders(trade, trade.frame())
@@ -36,6 +41,8 @@ class TradingSocket:
         await self._to_traders(trade, trade.frame())
 
     async def _trade_confirm(self, message: TradeConfirm):
+        if await restricted_until("trade_lock", self.user.pk):  # locked while the trade was open
+            raise TradeNotAllowed("trade_locked")
         me, seen = self.user.pk, (message.trade, message.revision)
         trade = await trading.change(me, lambda t: t.confirm(me, seen=seen))
         if trade.stage != "closing":

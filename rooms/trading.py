@@ -43,6 +43,8 @@ SWAP_IDS = uuid.UUID("8d3c1f6e-2b7a-4e59-a1d4-5f0e9c2b7a13")
 REFUSALS = {
     "not_here": "That player is not in this room.",
     "busy": "One of you is already trading.",
+    "trade_locked": "A moderator has locked you out of trading for now.",
+    "partner_locked": "That player cannot trade for now.",
     "no_trade": "You are not trading.",
     "not_yours": "You can only offer pieces from your own inventory.",
     "wrong_stage": "The trade cannot change now.",

@@ -34,7 +34,9 @@ PRIVATE_MESSAGES = Topic("private-messages", 6, "the ordered user pair, '<lower 
 # Every event that changes one player's credits, so a wallet's changes apply in order.
 PURCHASES = Topic("purchases", 3, "the user id of the player whose credits change (the buyer)")
 ITEM_PURCHASES = Topic("item-purchases", 3, "offer id")
-MODERATION = Topic("moderation", 3, "target user id")
+MODERATION = Topic(
+    "moderation", 3, "the target: a sanctioned player's id, a room's id (room actions) or a ticket's id (calls for help)"
+)
 
 ALL_TOPICS = (
     ROOM_EVENTS, CHAT_MESSAGES, FRIEND_REQUESTS, PRIVATE_MESSAGES, PURCHASES, ITEM_PURCHASES, MODERATION

@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 pytestmark = pytest.mark.django_db
 
-HOTEL_MODELS = [m for app in ("habbo", "rooms", "friends", "chat", "economy") for m in apps.get_app_config(app).get_models()]
+HOTEL_MODELS = [m for app in ("habbo", "rooms", "friends", "chat", "economy", "moderation") for m in apps.get_app_config(app).get_models()]
 
 
 @pytest.fixture

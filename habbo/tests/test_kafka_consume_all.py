@@ -19,6 +19,8 @@ from friends.models import FriendRequest, Friendship, OfflineNotice, PrivateMess
 from habbo.bus.producer import publish
 from habbo.bus.registry import CONSUMERS
 from habbo.models import ProcessedEvent
+from habbo.reports import HelpReported, report
+from moderation.models import Ticket
 from rooms.events import FurniPlaced, UserEntered
 from rooms.models import Furni, Item, Room, Visit
 
@@ -53,6 +55,7 @@ def test_every_consumer_applies_its_events_and_sigterm_stops_them_all(processes,
             PurchaseRequested(purchase=click, buyer_id=bob.pk, offer_id=chair.pk, quantity=1, unit_price=3), actor=bob.pk
         ),
         publish(FurniPlaced(room_id=room.pk, user_id=alice.pk, furni_id=piece.pk, x=1, y=1, rotation=0), actor=alice.pk),
+        report(HelpReported(ticket_id=uuid.uuid4(), reporter_id=bob.pk, about="player", about_user_id=carol.pk)),
     ]
     expected = {
         name: {e.id for e in envelopes if e.type in spec.event_types} for name, spec in CONSUMERS.items()
@@ -74,6 +77,7 @@ def test_every_consumer_applies_its_events_and_sigterm_stops_them_all(processes,
     assert DailySales.objects.get(offer=chair).credits == 3
     piece.refresh_from_db()
     assert (piece.room_id, piece.x, piece.y) == (room.pk, 1, 1)
+    assert Ticket.objects.get(reporter=bob).about_user == carol
 
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(30) == 0, "SIGTERM finishes each batch, commits and exits cleanly"

@@ -1,17 +1,21 @@
-"""Seed a demo hotel: two players, the catalogue (economy.seed) and public rooms
-with some furniture in them.
+"""Seed a demo hotel: two players, a moderator, the catalogue (economy.seed)
+and public rooms with some furniture in them.
 
 Safe to run again: what exists is left as it is. The rooms are applied
 straight through rooms.services (not via Kafka) so seeding needs no consumer.
 """
 
 import uuid
+from base64 import b32encode
 
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from economy.seed import seed_catalogue
-from habbo.models import User
+from habbo.models import Rank, User
 from rooms.models import Item, Room, Furni
 from rooms.services import room_create, room_created_event
 
@@ -37,6 +41,17 @@ DEMO_FURNITURE = [
     ("The Pool Courtyard", "Wooden chair", 7, 1, 4),
     ("The Pool Courtyard", "Plant", 8, 6, 0),
     ("Hall of Fame", "Plant", 13, 0, 0),
+]
+MODERATOR = ("moderator", "hotel-moderator-1")
+# What the Moderators group may do in the admin: read players, rooms, logs and
+# tickets, manage the word filter. Sanctions are events, sent by actions any
+# moderator-ranked staff member may take. Reading whispers and private
+# messages (chat.read_private_lines) is left to an administrator to grant.
+MODERATOR_PERMISSIONS = [
+    ("habbo", "view_user"), ("habbo", "view_filteredword"), ("habbo", "add_filteredword"),
+    ("habbo", "change_filteredword"), ("habbo", "delete_filteredword"), ("rooms", "view_room"),
+    ("rooms", "view_visit"), ("chat", "view_chatline"), ("moderation", "view_sanction"),
+    ("moderation", "view_roomsanction"), ("moderation", "view_ticket"),
 ]
 SEED_NAMESPACE = uuid.UUID("6f1c7d5e-9a39-4c1e-9f52-0d3b1f8f2a10")
 
@@ -65,6 +80,21 @@ class Command(BaseCommand):
         self.stdout.write("demo players (username / password):")
         for name, password, _ in DEMO_PLAYERS:
             self.stdout.write(f"  {name} / {password}")
+        device = self._moderator()
+        self.stdout.write(f"moderator (the admin at /admin/, then the Moderation button): {' / '.join(MODERATOR)}")
+        self.stdout.write(f"  its second factor (TOTP): {device.config_url}")
+        self.stdout.write(f"  or type the secret into an authenticator app: {b32encode(device.bin_key).decode()}")
+
+    def _moderator(self) -> TOTPDevice:
+        group, _ = Group.objects.get_or_create(name="Moderators")
+        wanted = Q()
+        for app, codename in MODERATOR_PERMISSIONS:
+            wanted |= Q(content_type__app_label=app, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))
+        name, password = MODERATOR
+        user = self._player(name, password, {"is_staff": True, "rank": Rank.MODERATOR, "motto": "Hotel staff"})
+        user.groups.add(group)
+        return TOTPDevice.objects.get_or_create(user=user, defaults={"name": "authenticator", "confirmed": True})[0]
 
     def _player(self, username: str, password: str, extra: dict) -> User:
         user, created = User.objects.get_or_create(username=username, defaults=extra)
