@@ -1,4 +1,4 @@
-"""Chat rules: flood control, whisper targets, publish before anyone sees a line,
+"""Chat rules: flood control, the word filter, publish before anyone sees a line,
 and storing lines in the history (once)."""
 
 import uuid
@@ -8,11 +8,12 @@ from django.db import transaction
 
 from chat import flood
 from chat.events import ChatMessageSent
-from chat.models import ChatLine
+from chat.models import MAX_LINE, ChatLine
 from habbo.bus.events import Envelope, InvalidEvent
 from habbo.bus.producer import apublish
 from habbo.models import User
 from habbo.restrictions import restricted_until, time_left
+from habbo.wordfilter import acensor, areport_word
 
 
 class ChatRefused(Exception):
@@ -25,7 +26,8 @@ class ChatRefused(Exception):
 async def chat_send(
     *, room_id: uuid.UUID, user_id: int, kind: str, text: str, recipient_id: int | None = None
 ) -> Envelope:
-    """Publish a line; it may be shown only after this returns (Kafka has it).
+    """Publish a line; it may be shown only after this returns (Kafka has it),
+    and as the envelope's payload has it: with the word filter's replacements.
 
     Raises ChatRefused (muted, flooding) or EventBusUnavailable.
     """
@@ -35,8 +37,13 @@ async def chat_send(
         raise ChatRefused("muted", f"You are muted for flooding: {seconds} s left.")
     if seconds := await flood.record_line(user_id):
         raise ChatRefused("muted", f"Too many lines too fast: you are muted for {seconds} s.")
-    event = ChatMessageSent(room_id=room_id, user_id=user_id, kind=kind, text=text, recipient_id=recipient_id)
-    return await apublish(event, actor=user_id)
+    censored = await acensor(text, max_length=MAX_LINE)
+    event = ChatMessageSent(
+        room_id=room_id, user_id=user_id, kind=kind, text=censored.text, recipient_id=recipient_id
+    )
+    envelope = await apublish(event, actor=user_id)
+    await areport_word(censored, writer_id=user_id, room_id=room_id)
+    return envelope
 
 
 @transaction.atomic

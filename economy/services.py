@@ -7,13 +7,14 @@ import uuid
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from economy.events import CreditsGranted, PurchaseRequested
+from economy.events import GIFT_NOTE_MAX, CreditsGranted, PurchaseRequested
 from economy.models import CreditEntry, Gift, Offer
 from economy.purchases import MAX_PIECES
 from friends.services import are_friends
 from habbo.bus.producer import EventBusUnavailable, publish
 from habbo.models import User
 from habbo.redis import sync_redis
+from habbo.wordfilter import censor, report_word
 
 
 class EconomyRefused(Exception):
@@ -39,11 +40,13 @@ def purchase_request(
         if not are_friends(buyer.pk, recipient.pk):
             raise EconomyRefused(f"You can only send gifts to your friends, and {recipient.username} is not one yet.")
         recipient_id = recipient.pk
+    gift_note = censor(note if recipient_id else "", max_length=GIFT_NOTE_MAX)
     event = PurchaseRequested(
         purchase=key, buyer_id=buyer.pk, offer_id=offer.pk, quantity=quantity, unit_price=offer.price,
-        recipient_id=recipient_id, note=note if recipient_id else "",
+        recipient_id=recipient_id, note=gift_note.text,
     )
     publish(event, actor=buyer.pk)
+    report_word(gift_note, writer_id=buyer.pk)
 
 
 def credits_grant(*, staff: User, user_id: int, amount: int, note: str = "") -> None:

@@ -20,6 +20,7 @@ from habbo.bus.push import notify_on_commit
 from habbo.models import User
 from habbo.presence import is_online
 from habbo.restrictions import time_left
+from habbo.wordfilter import censor, report_word
 
 # The consumer loop already holds the batch's transaction: join it without a
 # savepoint (two round trips less); any error still rolls the batch back.
@@ -129,7 +130,9 @@ def message_send(*, sender: User, friend_id: int, text: str) -> None:
         event = MessageSent(sender_id=sender.pk, recipient_id=friend_id, text=text)
     except ValidationError:
         raise FriendActionRefused(f"A message is 1 to {MESSAGE_MAX} characters of text.") from None
-    publish(event, actor=sender.pk)
+    censored = censor(event.text, max_length=MESSAGE_MAX)
+    publish(event.model_copy(update={"text": censored.text}), actor=sender.pk)
+    report_word(censored, writer_id=sender.pk)
 
 
 def message_card(message: PrivateMessage) -> dict:

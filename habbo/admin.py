@@ -1,11 +1,13 @@
 import logging
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
-from habbo.models import PendingPush, ProcessedEvent, User
+from habbo.models import FilteredWord, PendingPush, ProcessedEvent, User
+from habbo.text import validate_plain_text
 
 log = logging.getLogger(__name__)
 
@@ -86,3 +88,21 @@ class PendingPushAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class FilteredWordForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The replacement is shown where the word was written: plain text, as players' own.
+        for name in ("word", "replacement"):
+            self.fields[name].validators.append(validate_plain_text)
+
+
+@admin.register(FilteredWord)
+class FilteredWordAdmin(admin.ModelAdmin):
+    """The word filter's list (habbo.wordfilter); a change reaches every process within a second."""
+
+    form = FilteredWordForm
+    list_display = ["word", "replacement", "opens_ticket", "created_at"]
+    list_filter = ["opens_ticket"]
+    search_fields = ["word", "replacement"]

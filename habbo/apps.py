@@ -11,3 +11,5 @@ class HabboConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("events", "pushes", "handlers")
+        # A word saved or deleted (in the admin) tells every process's word filter.
+        from habbo import wordfilter  # noqa: F401

@@ -2,9 +2,10 @@
 
 A plain database write, not an event: the looks are the player's own profile
 row, written only by them, and nothing is built from them that a replay would
-have to rebuild; the answer can say "saved" once the row is. What the room
-shows is live state: after the commit, `looks_changed` tells the rooms app,
-which redraws the avatar for everyone in the player's room (rooms.appearance).
+have to rebuild; the answer can say "saved" once the row is. The motto is saved
+as the word filter leaves it (habbo.wordfilter). What the room shows is live
+state: after the commit, `looks_changed` tells the rooms app, which redraws
+the avatar for everyone in the player's room (rooms.appearance).
 """
 
 from typing import Literal
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from habbo.models import User
 from habbo.palettes import CLOTHES, HAIR, HAIR_STYLES, SHOES, SKIN
 from habbo.text import PlainText
+from habbo.wordfilter import censor, report_word
 
 MOTTO_MAX = 100
 
@@ -73,12 +75,15 @@ def looks_read(body: bytes) -> Looks:
 @transaction.atomic
 def looks_change(*, user: User, looks: Looks) -> None:
     figure = looks.figure()
+    censored = censor(looks.motto, max_length=MOTTO_MAX)
+    motto = censored.text
     User.objects.filter(pk=user.pk).update(
-        **{f"figure_{key}": value for key, value in figure.items()}, motto=looks.motto
+        **{f"figure_{key}": value for key, value in figure.items()}, motto=motto
     )
     for key, value in figure.items():
         setattr(user, f"figure_{key}", value)
-    user.motto = looks.motto
+    user.motto = motto
     transaction.on_commit(
-        lambda: looks_changed.send(sender=User, user_id=user.pk, figure=figure, motto=looks.motto)
+        lambda: looks_changed.send(sender=User, user_id=user.pk, figure=figure, motto=motto)
     )
+    transaction.on_commit(lambda: report_word(censored, writer_id=user.pk))

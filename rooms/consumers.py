@@ -237,7 +237,7 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
             return
         envelope = await self._send_line(kind=message.type, text=message.text)
         if envelope:
-            await broadcast(self.room.id, self._line(envelope, message.type, message.text))
+            await broadcast(self.room.id, self._line(envelope, message.type))
 
     async def _whisper(self, message: Whisper):
         if not await self._still_here():
@@ -247,7 +247,7 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
             return await self._error("not_here", f"{message.to} is not in this room.")
         envelope = await self._send_line(kind="whisper", text=message.text, recipient_id=target.id)
         if envelope:
-            line = self._line(envelope, "whisper", message.text, to=target.id)
+            line = self._line(envelope, "whisper", to=target.id)
             await self.channel_layer.send(target.channel, room_event(line))
             await self.send_frame_now(line)
 
@@ -260,14 +260,14 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
             await self._error("unavailable", "Your message could not be sent; nobody saw it. Try again.")
         return None
 
-    def _line(self, envelope, kind: str, text: str, **whisper_to: int) -> frames.Chat:
+    def _line(self, envelope, kind: str, **whisper_to: int) -> frames.Chat:
         line = frames.WhisperLine if whisper_to else frames.Chat
         return line.model_construct(
             id=str(envelope.id),
             user=self.user.pk,
             name=self.user.username,
             kind=kind,
-            text=text,
+            text=envelope.payload["text"],  # as published: after the word filter
             at=int(envelope.occurred_at.timestamp() * 1000),
             **whisper_to,
         )

@@ -11,7 +11,8 @@ from habbo.bus.events import InvalidEvent
 from habbo.bus.producer import publish
 from habbo.bus.push import notify_on_commit, publish_on_redis_on_commit
 from habbo.models import User
-from rooms.events import RoomCreated, RoomSettingsChanged
+from habbo.wordfilter import Censored, censor, report_word
+from rooms.events import DESCRIPTION_MAX, NAME_MAX, RoomCreated, RoomSettingsChanged
 from rooms.frames import RoomUpdated, frame_text
 from rooms.layouts import LAYOUTS
 from rooms.live import frames_channel
@@ -46,12 +47,24 @@ def room_create_request(
     The room row appears when the rooms consumer applies the event.
     Raises EventBusUnavailable if Kafka does not acknowledge.
     """
+    texts = _censored(name, description)
     event = room_created_event(
-        room_id=uuid.uuid4(), owner_id=owner.pk, name=name, description=description, capacity=capacity,
+        room_id=uuid.uuid4(), owner_id=owner.pk, name=texts[0].text, description=texts[1].text, capacity=capacity,
         layout=layout, is_public=is_public,
     )
     publish(event, actor=owner.pk)
+    _report_words(texts, writer_id=owner.pk, room_id=event.room_id)
     return event.room_id
+
+
+def _censored(name: str, description: str) -> tuple[Censored, Censored]:
+    """A room's name and description as the word filter leaves them."""
+    return censor(name, max_length=NAME_MAX), censor(description, max_length=DESCRIPTION_MAX)
+
+
+def _report_words(texts: tuple[Censored, ...], *, writer_id: int, room_id: uuid.UUID) -> None:
+    for text in texts:
+        report_word(text, writer_id=writer_id, room_id=room_id)
 
 
 @transaction.atomic
@@ -88,7 +101,11 @@ def room_settings_request(*, user: User, room_id: uuid.UUID, settings: dict) -> 
     SettingsRefused, pydantic's ValidationError or EventBusUnavailable."""
     if not Room.objects.filter(pk=room_id, owner=user).exists():
         raise SettingsRefused("Only the room's owner can change its settings.")
-    publish(RoomSettingsChanged.model_validate(settings | {"room_id": room_id}), actor=user.pk)
+    written = RoomSettingsChanged.model_validate(settings | {"room_id": room_id})
+    texts = _censored(written.name, written.description)
+    filtered = {"name": texts[0].text, "description": texts[1].text}
+    publish(RoomSettingsChanged.model_validate(written.model_dump() | filtered), actor=user.pk)
+    _report_words(texts, writer_id=user.pk, room_id=room_id)
 
 
 @transaction.atomic
