@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 
 MAX_LINE = 100
+# Whispers and private messages are read in the admin only by staff with this permission.
+READ_PRIVATE_LINES = "chat.read_private_lines"
 
 
 class ChatLine(models.Model):
@@ -26,6 +28,7 @@ class ChatLine(models.Model):
     class Meta:
         ordering = ["-said_at"]
         indexes = [models.Index(fields=["room", "-said_at"]), models.Index(fields=["user", "-said_at"])]
+        permissions = [("read_private_lines", "Can read whispers and private messages")]
 
     def __str__(self) -> str:
         return f"{self.user}: {self.text}"

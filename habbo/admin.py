@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
+from habbo.admin_logs import log_links
 from habbo.models import FilteredWord, PendingPush, ProcessedEvent, User
 from habbo.text import validate_plain_text
 
@@ -56,9 +57,14 @@ class HotelUserAdmin(UserAdmin):
     search_fields = ["username", "email", "motto"]
     fieldsets = UserAdmin.fieldsets + (
         ("Hotel", {"fields": ("motto", "credits", *User.FIGURE_FIELDS, "last_seen")}),
+        ("Logs", {"fields": ("logs",)}),
     )
     # Credits change only through the ledger: staff grant them with an action (economy).
-    readonly_fields = ["credits"]
+    readonly_fields = ["credits", "logs"]
+
+    @admin.display(description="logs")
+    def logs(self, user: User) -> str:
+        return log_links(self.admin_site, "player", user.pk)
 
 
 @admin.register(ProcessedEvent)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from habbo.admin import ReadOnly
+from habbo.admin_logs import LogAdmin, log_links, to_the_second
 
 from rooms.models import Furni, Item, Room, RoomRight, Trade, Visit
 
@@ -33,9 +34,14 @@ class RoomAdmin(admin.ModelAdmin):
     list_filter = ["is_public", "created_at"]
     search_fields = ["name", "description", "owner__username", "=id"]
     autocomplete_fields = ["owner"]
-    readonly_fields = ["id", "player_count", "created_at"]
+    readonly_fields = ["id", "player_count", "created_at", "logs"]
     date_hierarchy = "created_at"
     inlines = [RightsInline, FurniInline]
+
+    @admin.display(description="logs")
+    def logs(self, room: Room) -> str:
+        # The add form's room has its id already (a default) but no log yet.
+        return "–" if room._state.adding else log_links(self.admin_site, "room", room.pk)
 
 
 @admin.register(Item)
@@ -77,16 +83,25 @@ class RoomRightAdmin(admin.ModelAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
-    list_display = ["user", "room", "entered_at", "left_at"]
+class VisitAdmin(LogAdmin, ReadOnly, admin.ModelAdmin):
+    """The visit log, kept by the visit-log consumer (rooms.services.visit_log_record)."""
+
+    log_title = "Visit log"
+    log_of = {"room": "room", "player": "user"}
+    list_display = ["entered", "left", "user", "room"]
     list_filter = ["entered_at", ("room", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "room__name"]
     list_select_related = ["user", "room"]
     date_hierarchy = "entered_at"
-    readonly_fields = ["id", "room", "user", "entered_at", "left_at"]
+    fields = readonly_fields = ["id", "room", "user", "entered", "left"]
 
-    def has_add_permission(self, request):
-        return False
+    @admin.display(description="entered at", ordering="entered_at")
+    def entered(self, visit: Visit) -> str | None:
+        return to_the_second(visit.entered_at)
+
+    @admin.display(description="left at", ordering="left_at")
+    def left(self, visit: Visit) -> str | None:
+        return to_the_second(visit.left_at)
 
 
 @admin.register(Trade)
