@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 from habbo.admin_logs import log_links
+from habbo.admin_status import HotelStatusSite
 from habbo.models import FilteredWord, PendingPush, ProcessedEvent, User
 from habbo.text import validate_plain_text
 
@@ -44,8 +45,9 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
             raise
 
 
-class HotelAdminSite(OTPAdminSite):
-    """Staff only, and only once verified by their second factor (django-otp)."""
+class HotelAdminSite(HotelStatusSite, OTPAdminSite):
+    """Staff only, and only once verified by their second factor (django-otp);
+    with the Hotel status page (habbo.admin_status)."""
 
     login_form = StaffLoginForm
 

@@ -6,10 +6,11 @@ class HabboConfig(AppConfig):
     verbose_name = "Hotel"
 
     def ready(self):
-        # Declaring an event or a notice class registers it, and each app
-        # registers its consumers in its handlers module: load every app's.
+        # Declaring an event or a notice class registers it, each app
+        # registers its consumers in its handlers module and its figures for
+        # the Hotel status page in its status module: load every app's.
         from django.utils.module_loading import autodiscover_modules
 
-        autodiscover_modules("events", "pushes", "handlers")
+        autodiscover_modules("events", "pushes", "handlers", "status")
         # A word saved or deleted (in the admin) tells every process's word filter.
         from habbo import wordfilter  # noqa: F401

@@ -10,13 +10,15 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs Django set up)
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from habbo import web  # noqa: E402
+from habbo import web, web_processes  # noqa: E402
 from habbo.routing import websocket_urlpatterns  # noqa: E402
 from habbo.sockets import socket_auth  # noqa: E402
 
 # Daphne runs this module in its process: its sockets write without a loop
 # turn and room broadcasts are framed once, unless turned off or unverified.
 web.apply_shortcuts(settings.DAPHNE_SHORTCUTS)
+# Its key in Redis says it is alive (the admin's Hotel status).
+web_processes.keep_alive()
 
 application = ProtocolTypeRouter(
     {

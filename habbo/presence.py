@@ -49,3 +49,13 @@ def online_query(sync_redis, user_id: int):
 
 def is_online(sync_redis, user_id: int) -> bool:
     return online_query(sync_redis, user_id) > 0
+
+
+def players_online(sync_redis) -> int:
+    """How many players are online (the admin's Hotel status): a scan, not for hot paths."""
+    keys = list(sync_redis.scan_iter(match=_key("*"), count=1000))
+    now = int(time.time() * 1000)
+    with sync_redis.pipeline(transaction=False) as pipe:
+        for key in keys:
+            pipe.zcount(key, now, "+inf")
+        return sum(1 for live in pipe.execute() if live)

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: /healthz and /readyz answer any Host, over HTTP, without a session.
     "habbo.health.HealthMiddleware",
+    # Second: /metrics for Prometheus the same way (METRICS_TOKEN); counts the requests below.
+    "habbo.metrics_http.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -163,6 +165,13 @@ ROOM_PRESENCE_TIMEOUT_S = env.float("ROOM_PRESENCE_TIMEOUT_S", default=45)
 # The web process's two measured shortcuts under Daphne (habbo.web.apply_shortcuts);
 # false serves every frame on Daphne's plain path.
 DAPHNE_SHORTCUTS = env.bool("DAPHNE_SHORTCUTS", default=True)
+# A web process renews its key in Redis this often while it runs (habbo.web_processes).
+WEB_HEARTBEAT_S = env.float("WEB_HEARTBEAT_S", default=10)
+# Prometheus metrics (habbo.metrics): a web process serves /metrics and /metrics/kafka
+# only to `Authorization: Bearer <METRICS_TOKEN>` (unset: not served); a consumer
+# process serves its own on 127.0.0.1:CONSUMER_METRICS_PORT (or --metrics-port) if given.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+CONSUMER_METRICS_PORT = env.int("CONSUMER_METRICS_PORT", default=None)
 
 # Credits: every new account's first ledger row, and the bonus for the first visit of a day.
 SIGNUP_CREDITS = env.int("SIGNUP_CREDITS", default=100)

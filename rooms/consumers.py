@@ -17,7 +17,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from pydantic import ValidationError
 
 from chat.services import ChatRefused, chat_send
-from habbo import direct_frames, restrictions
+from habbo import direct_frames, metrics, restrictions
 from habbo.bus.producer import EventBusUnavailable
 from habbo.sockets import SmallClientMessages, WithoutDbHopPerMessage
 from rooms import doorbell, frames, furniture_requests, presence
@@ -187,6 +187,7 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
             # Cleared as gone (no heartbeat in time) or taken over: start afresh.
             return await self.close(CLOSE_GONE, "you are no longer in the room; reconnect")
         self.avatar = moved
+        metrics.WALKS.inc()
 
     def _furniture(self):
         furniture = fanout().furniture(self.room.id)
@@ -237,6 +238,7 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
             return
         envelope = await self._send_line(kind=message.type, text=message.text)
         if envelope:
+            metrics.CHAT_LINES.labels(message.type).inc()
             await broadcast(self.room.id, self._line(envelope, message.type))
 
     async def _whisper(self, message: Whisper):
@@ -247,6 +249,7 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
             return await self._error("not_here", f"{message.to} is not in this room.")
         envelope = await self._send_line(kind="whisper", text=message.text, recipient_id=target.id)
         if envelope:
+            metrics.CHAT_LINES.labels("whisper").inc()
             line = self._line(envelope, "whisper", to=target.id)
             await self.channel_layer.send(target.channel, room_event(line))
             await self.send_frame_now(line)

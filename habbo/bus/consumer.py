@@ -29,6 +29,7 @@ from django.db import DataError, IntegrityError, OperationalError, close_old_con
 from django.utils import timezone
 from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
+from habbo import metrics
 from habbo.bus import push
 from habbo.bus.events import Envelope, Event, InvalidEvent, decode
 from habbo.bus.producer import producer_config
@@ -299,6 +300,7 @@ class ConsumerLoop:
                 with push.from_partition(topic, partition):
                     self.apply_items([(item.event, item.envelope) for item in group])
         self.applied += len(fresh)
+        metrics.EVENTS_APPLIED.labels(self.spec.name).inc(len(fresh))
 
     def _dlq_report(self, err: KafkaError | None, _msg: Message) -> None:
         if err is not None:

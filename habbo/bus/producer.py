@@ -15,6 +15,7 @@ from collections.abc import Callable
 from confluent_kafka import KafkaError, KafkaException, Producer
 from django.conf import settings
 
+from habbo import metrics
 from habbo.bus.events import Envelope, Event
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def _produce(topic: str, envelope: Envelope, on_delivery: Callable) -> None:
             key=envelope.key.encode(),
             value=envelope.model_dump_json().encode(),
             headers={"event-type": envelope.type},
-            on_delivery=on_delivery,
+            on_delivery=metrics.timed_delivery(topic, on_delivery),
         )
     except (BufferError, KafkaException) as exc:
         raise EventBusUnavailable(f"cannot queue the event: {exc}") from exc

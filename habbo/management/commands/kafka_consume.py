@@ -4,9 +4,11 @@ import logging
 import signal
 import threading
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from habbo import metrics
 from habbo.bus.consumer import ConsumerLoop
 from habbo.bus.registry import CONSUMERS
 
@@ -21,6 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--all", dest="run_all", action="store_true", help="run every registered consumer (local play)")
         parser.add_argument("--list", dest="list_only", action="store_true", help="list the registered consumers")
         parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--metrics-port", type=int, default=settings.CONSUMER_METRICS_PORT,
+                            help="serve Prometheus metrics on 127.0.0.1:PORT (default: CONSUMER_METRICS_PORT)")
 
     def handle(self, *args, name, run_all, list_only, batch_size, **options):
         if list_only:
@@ -52,6 +56,8 @@ class Command(BaseCommand):
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
         loops = [ConsumerLoop(CONSUMERS[n], stop=stop, batch_size=batch_size) for n in ([name] if name else CONSUMERS)]
+        if options["metrics_port"]:
+            metrics.serve_consumer_metrics(options["metrics_port"], [loop.spec.name for loop in loops])
         if len(loops) == 1:
             self._run(loops[0])
             return

@@ -1,0 +1,20 @@
+"""The rooms' live figures on the admin's Hotel status page (habbo.status)."""
+
+from habbo.redis import sync_redis
+from habbo.status import figures
+from rooms.live import LiveRoom
+
+
+@figures
+def rooms_in_use() -> dict[str, int]:
+    """A room is in use while its live hash holds an avatar (Redis drops an
+    emptied hash); its `:seen`, `:seq` and `:reaper` keys share the prefix."""
+    client = sync_redis()
+    pattern = LiveRoom("*").key
+    found = client.scan_iter(match=pattern, _type="hash", count=1000)
+    keys = [key for key in found if ":" not in key[len(pattern) - 1:]]
+    with client.pipeline(transaction=False) as pipe:
+        for key in keys:
+            pipe.hlen(key)
+        players = sum(pipe.execute())
+    return {"Rooms in use": len(keys), "Players in rooms": players}
