@@ -253,15 +253,14 @@ def report_apply(*, event: HelpReported, actor_id: int | None, at: datetime) -> 
     wanted = {event.reporter_id, event.about_user_id} - {None}
     if User.objects.filter(pk__in=wanted).count() != len(wanted):
         raise InvalidEvent("unknown reporter or reported player")
-    room_id = event.room_id
-    if event.about == "chat":
-        line = ChatLine.objects.filter(pk=event.chat_line_id).first()
-        if line is None:
-            raise InvalidEvent(f"unknown chat line {event.chat_line_id}")
-        room_id = line.room_id
+    room_id, about_user_id = event.room_id, event.about_user_id
+    # The line is on another topic: the chat history may not have it yet. Then
+    # the ticket keeps its id and the room and speaker the reporter's client named.
+    line = ChatLine.objects.filter(pk=event.chat_line_id).first() if event.about == "chat" else None
+    if line is not None:
+        room_id, about_user_id = line.room_id, line.user_id
     if room_id and not Room.objects.filter(pk=room_id).exists():
         raise InvalidEvent(f"unknown room {room_id}")
-    about_user_id = event.about_user_id or (line.user_id if event.about == "chat" else None)
     Ticket.objects.get_or_create(
         id=event.ticket_id,
         defaults=dict(

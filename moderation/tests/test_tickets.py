@@ -102,3 +102,15 @@ def test_a_report_refused_by_its_schema_says_why(make_player):
         400, {"error": "invalid", "message": "A report about player names it."})
     assert report(player, about="weather")[1]["message"] == (
         "Say what you are reporting: a player, a room or a chat line.")
+
+
+def test_a_line_reported_before_the_chat_history_has_it_still_opens_its_ticket(consumer_process, make_player):
+    reporter, rude = make_player("reporter"), make_player("rude")
+    room = Room.objects.create(owner=rude, name="Cafe", floor_plan="000\n000", door_x=0, door_y=0)
+    consumer_process("moderation")
+    line_id, ticket_id = str(uuid.uuid4()), str(uuid.uuid4())
+    assert report(reporter, ticket_id=ticket_id, about="chat", chat_line_id=line_id, room_id=str(room.pk),
+                  user_id=rude.pk)[0] == 202
+    wait_for(lambda: Ticket.objects.filter(pk=ticket_id).exists(), what="the ticket")
+    ticket = Ticket.objects.get(pk=ticket_id)
+    assert (str(ticket.chat_line_id), ticket.room_id, ticket.about_user) == (line_id, room.pk, rude)
