@@ -3,19 +3,11 @@
 // confirmed click gets its own key, so a double click or a retry buys once.
 // The outcome comes on the hotel socket. Text only, never HTML.
 import { toast, whenConnected } from "./hotel-socket.js";
-import { el, getJson, makeWindow, postJson } from "./windows.js";
+import { clickKey, el, getJson, makeWindow, postJson } from "./windows.js";
 import { drawPicture } from "./room/furniture.js";
 
 const credits = document.getElementById("credits");
 const buying = new Map(); // click key → the window's status line waiting for the outcome
-
-function clickKey() {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 function showCredits(balance) {
   if (credits) credits.textContent = balance;

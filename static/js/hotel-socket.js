@@ -41,7 +41,8 @@ function connect() {
   });
   socket.addEventListener("close", (e) => {
     connected = false;
-    if (e.code === 4401) return; // logged out: nothing to reconnect to
+    // Logged out, or banned (moderation.js says why): nothing to reconnect to.
+    if (e.code === 4401 || e.code === 4412) return;
     if (!offline) offline = toast("Connection lost, reconnecting…", "warn", { sticky: true });
     setTimeout(connect, delay);
     delay = Math.min(delay * 2, 15000);

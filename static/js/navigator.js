@@ -1,8 +1,11 @@
 // The navigator window: public rooms, popular ones (live player counts),
 // my rooms, rooms with friends in them, search by room or owner name, a room's
-// info, and Create (the server-rendered form of hotel.html, sent from here).
+// info (with Report, and for moderators their room actions), and Create (the
+// server-rendered form of hotel.html, sent from here).
 // Entering a room keeps the page (room.js, "hotel:go"). Text only, never HTML.
 import { toast, whenConnected } from "./hotel-socket.js";
+import { openReport } from "./report.js";
+import { isModerator, roomTools } from "./staff-tools.js";
 import { el, getJson, makeWindow, postJson } from "./windows.js";
 
 const TABS = [["popular", "Popular"], ["public", "Public"], ["mine", "My rooms"], ["friends", "Friends' rooms"],
@@ -120,6 +123,12 @@ export async function openRoomInfo(roomId) {
   infoWindow.body.replaceChildren(
     el("p", { className: "description", textContent: room.description || "No description." }), facts, enter);
   if (room.yours) infoWindow.body.append(settingsForm(room));
+  else {
+    const report = el("button", { type: "button", className: "secondary report", textContent: "Report this room" });
+    report.addEventListener("click", () => openReport(`Report the room “${room.name}” to the moderators.`, { about: "room", room_id: room.id }));
+    infoWindow.body.append(" ", report);
+  }
+  if (isModerator()) infoWindow.body.append(roomTools(room));
 }
 
 // -- the owner's settings ------------------------------------------------------------

@@ -15,6 +15,16 @@ export function button(label, onClick, className = "") {
   return b;
 }
 
+// A fresh UUID per click (v4, from crypto.getRandomValues: randomUUID needs a
+// secure context): a double submit or a retry with it counts once.
+export function clickKey() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 export async function getJson(url) {
   const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
   if (!response.ok) throw new Error(`${url}: ${response.status}`);

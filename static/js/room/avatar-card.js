@@ -1,9 +1,12 @@
 // The card of an avatar, opened by clicking it: its name, a picture of its
 // looks and its motto; for another player Add friend, Whisper, Trade and
-// (for the room's owner) Give rights / Take rights; for yourself Edit looks
+// (for the room's owner) Give rights / Take rights, Report, and for
+// moderators Moderate (staff-tools.js); for yourself Edit looks
 // (docs/protocol.md). Text only, never HTML.
 import { drawFigure } from "./figure.js";
 import { openLooks } from "../looks.js";
+import { openReport } from "../report.js";
+import { isModerator, moderatePanel } from "../staff-tools.js";
 import { button, postJson } from "../windows.js";
 
 const PICTURE = { width: 84, height: 124, scale: 1.35 };
@@ -14,6 +17,8 @@ export function createAvatarCard(room) {
   const card = document.getElementById("avatar-card");
   let shown = null; // the user id whose card is open
   let answer = null; // what the hotel said to this card's last Add friend: {text, ok}
+  let moderating = null; // the open card's Moderate panel, kept (with its reason) across redraws
+  let wanted = { x: 0, y: 0 }; // where the card would be: beside the avatar
 
   async function addFriend(a) {
     let said = { ok: false, text: UNREACHABLE };
@@ -46,6 +51,16 @@ export function createAvatarCard(room) {
     if (room.isOwner()) {
       const has = state.rights.has(a.id);
       buttons.push(button(has ? "Take rights" : "Give rights", () => room.send({ type: "rights", user: a.id, granted: !has }), "secondary"));
+    }
+    buttons.push(button("Report", () => {
+      openReport(`Report ${a.name} to the moderators.`, { about: "player", user_id: a.id, room_id: room.id() });
+      close();
+    }, "report secondary"));
+    if (isModerator()) {
+      buttons.push(button("Moderate", () => {
+        moderating = moderating ? null : moderatePanel({ id: a.id, name: a.name });
+        render();
+      }, "moderate-open secondary"));
     }
     return buttons;
   }
@@ -80,24 +95,37 @@ export function createAvatarCard(room) {
       said.setAttribute("role", "status");
       parts.push(said);
     }
-    card.replaceChildren(...parts);
+    // The Moderate panel stays where it is: taking it out would take the focus from its reason box.
+    [...card.childNodes].forEach((node) => { if (node !== moderating) node.remove(); });
+    card.prepend(...parts);
+    if (moderating && moderating.parentNode !== card) card.append(moderating);
     card.dataset.user = a.id;
+    card.classList.toggle("moderating", moderating !== null);
     card.hidden = false;
     // Beside the avatar's head, kept on the stage.
     const at = room.onStage(a.hit ? a.hit.x1 : a.screen?.x ?? 0, a.hit ? a.hit.y0 : a.screen?.y ?? 0);
+    wanted = { x: at.x + 6, y: at.y };
+    keepOnStage();
+  }
+
+  function keepOnStage() {
     const maxX = room.stage.clientWidth - card.offsetWidth - 4;
     const maxY = room.stage.clientHeight - card.offsetHeight - 4;
-    card.style.left = `${Math.max(4, Math.min(maxX, at.x + 6))}px`;
-    card.style.top = `${Math.max(4, Math.min(maxY, at.y))}px`;
+    card.style.left = `${Math.max(4, Math.min(maxX, wanted.x))}px`;
+    card.style.top = `${Math.max(4, Math.min(maxY, wanted.y))}px`;
   }
+  // The Moderate panel grows when the player's record comes: the card stays on the stage.
+  new ResizeObserver(() => { if (!card.hidden) keepOnStage(); }).observe(card);
 
   function close() {
     shown = null;
+    moderating = null;
     card.hidden = true;
   }
 
   return {
     open(avatar) {
+      if (avatar.id !== shown) moderating = null;
       shown = avatar.id;
       answer = null;
       render();

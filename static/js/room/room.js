@@ -1,6 +1,7 @@
 // The live room: one socket to ws/rooms/<id>/, a canvas, a chat box and a
 // list of who is here; furnishing (furnishing.js), the card of another
-// avatar (avatar-card.js) and trading (trade.js) hang off it. Going to
+// avatar (avatar-card.js) and trading (trade.js) hang off it; each chat
+// line in the log can be reported (report.js). Going to
 // another room keeps the page: the socket is swapped and the address pushed
 // to the history (back and forward go between rooms and the hotel view).
 // Protocol: docs/protocol.md.
@@ -14,6 +15,8 @@ import { createDancing } from "./dance.js";
 import { createChatCounter } from "./chat-bar.js";
 import { createDoorbell } from "./doorbell.js";
 import { openNavigator, openRoomInfo } from "../navigator.js";
+import { showBanned, showKicked } from "../moderation.js";
+import { openReport } from "../report.js";
 import { button, el, getJson } from "../windows.js";
 
 const root = document.getElementById("room");
@@ -32,6 +35,11 @@ const FINAL = { 4401: "Please log in again.", 4403: "The room is full.", 4404: "
   4424: "You rang the doorbell. Waiting for someone inside to let you in…",
   4425: "Nobody who could let you in is in this room; try again later.",
   4003: MISUNDERSTOOD, 4007: MISUNDERSTOOD, 4009: MISUNDERSTOOD };
+// A moderator's kick or ban: its sentence comes in an error frame just before the close.
+const KICKED = 4410;
+const BANNED = 4412;
+const SANCTION_WORDS = { [KICKED]: "A moderator sent you out of the room.", [BANNED]: "You are banned from the hotel." };
+let sanctionWords = null; // that frame's sentence, until the close
 
 // owner: the room owner's id; rights: who else may furnish; furniSeq: the
 // number of the last furniture or rights change applied.
@@ -68,6 +76,7 @@ function connect() {
   ws.addEventListener("close", (e) => {
     if (ws !== socket) return; // a room left behind
     if (e.code === 4409) return pause();
+    if (e.code === KICKED || e.code === BANNED) return sanctioned(e.code);
     ringing = e.code === 4424 ? roomId : null;
     if (FINAL[e.code]) {
       socket = null; // going to this room again tries again
@@ -77,6 +86,16 @@ function connect() {
     retry = setTimeout(connect, delay);
     delay = Math.min(delay * 2, 15000);
   });
+}
+
+// A kick leaves the room for the hotel view, and nothing reconnects; a ban
+// ends the game (moderation.js takes the player to the login page).
+function sanctioned(code) {
+  const words = sanctionWords || SANCTION_WORDS[code];
+  socket = null;
+  if (code === BANNED) return showBanned(words);
+  window.dispatchEvent(new CustomEvent("hotel:go", { detail: { url: "/" } }));
+  showKicked(words);
 }
 
 // -- going between rooms and the hotel view ---------------------------------------
@@ -94,6 +113,7 @@ function hangUp() {
   state.furniture = [];
   resyncing = null;
   ringing = null;
+  sanctionWords = null;
   setStatus("");
   if (paused) {
     paused.remove();
@@ -287,7 +307,12 @@ const handlers = {
     avatarCard.changed();
   },
   chat(m) { chatLine(m, true); },
-  error(m) { systemLine(m.message, "error"); notice(m.message, "warn"); room.refused(m); },
+  error(m) {
+    if (m.code === "kicked" || m.code === "banned") { sanctionWords = m.message; return; }
+    systemLine(m.message, "error");
+    notice(m.message, "warn");
+    room.refused(m);
+  },
 };
 
 const listeners = {}; // frame type → the other modules' handlers (room.on)
@@ -304,6 +329,14 @@ function chatLine(line, bubble) {
   who.textContent = line.kind === "whisper" ? `${line.name} whispers:` : `${line.name}${line.kind === "shout" ? " shouts" : ""}:`;
   const text = document.createElement("span");
   text.textContent = ` ${line.text}`; // text, never HTML
+  // Report first in the line (shown at its right end, hotel.css): the line's text stays its end.
+  if (line.id && line.user !== state.me) {
+    const said = `${line.name}: ${line.text}`;
+    const report = button("Report", () => openReport(`Report this line to the moderators: “${said}”`,
+      { about: "chat", chat_line_id: line.id, room_id: roomId, user_id: line.user }), "report-line");
+    report.title = "report this line to the moderators";
+    li.append(report);
+  }
   li.append(who, text);
   log.append(li);
   log.scrollTop = log.scrollHeight;
@@ -416,6 +449,7 @@ document.getElementById("wave").addEventListener("click", () => send({ type: "wa
 // What the other modules use of the room.
 const room = {
   state, send, notice, systemLine, renderer, canvas,
+  id: () => roomId,
   stage: root, // the room's view (#room): what the panels over the room are placed in
   isOwner: () => state.me !== null && state.me === state.owner,
   mayFurnish: () => state.me !== null && (state.me === state.owner || state.rights.has(state.me)),
