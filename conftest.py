@@ -7,6 +7,8 @@ Each Kafka test gets topics of its own (a fresh KAFKA_TOPIC_PREFIX), so tests
 never see each other's events or consumer-group offsets.
 """
 
+import asyncio
+import json
 import os
 import signal
 import socket
@@ -28,6 +30,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
 from django.test import Client
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from habbo.bus.producer import EventBusUnavailable
 from habbo.redis import redis
@@ -286,6 +291,44 @@ def stay_in_room(server: Server, room, user) -> subprocess.Popen:
     )
     assert client.stdout.readline().strip() == "in the room"
     return client
+
+
+def hotel_socket(server: Server, cookie: str):
+    """A real WebSocket client on the hotel socket of a real daphne (`async with`)."""
+    return ws_connect(
+        f"{server.ws_url}/ws/hotel/", origin=server.url, additional_headers={"Cookie": f"sessionid={cookie}"},
+        open_timeout=15,
+    )
+
+
+async def next_of(socket, type_: str, timeout: float = 10, where=lambda message: True) -> dict:
+    """The next JSON message of this type on a real WebSocket client (others are skipped)."""
+    async with asyncio.timeout(timeout):
+        while True:
+            message = json.loads(await socket.recv())
+            if message["type"] == type_ and where(message):
+                return message
+
+
+def admin_logged_in(user, password: str = "pass-word-123") -> Client:
+    """A member of staff in through the admin's door: password, then a TOTP
+    token from a device made for them here."""
+    device = TOTPDevice.objects.create(user=user, name="authenticator")
+    client = Client()
+    otp = {"otp_device": device.persistent_id, "otp_token": f"{TOTP(device.bin_key).token():06d}"}
+    assert client.post(reverse("admin:login"), {"username": user.username, "password": password} | otp).status_code == 302
+    return client
+
+
+@pytest.fixture
+def fresh_word_list():
+    """The word filter's list read afresh in this process, before and after
+    (the test database is emptied without the signals that would tell it)."""
+    from habbo import wordfilter
+
+    wordfilter.forget()
+    yield
+    wordfilter.forget()
 
 
 def room_socket(server: Server, room, cookie: str):

@@ -9,18 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from economy.tests.conftest import befriend
-from habbo import wordfilter
 from habbo.bus.topics import MODERATION, PURCHASES
 from habbo.models import FilteredWord
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_list():
-    wordfilter.forget()
-    yield
-    wordfilter.forget()  # the test database is emptied without signals
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_word_list")]
 
 
 def test_a_gift_note_is_filtered_in_the_purchase_event(kafka, make_player, offer):

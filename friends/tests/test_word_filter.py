@@ -16,14 +16,7 @@ from habbo.bus.producer import EventBusUnavailable
 from habbo.bus.topics import MODERATION, PRIVATE_MESSAGES
 from habbo.models import FilteredWord
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_list():
-    wordfilter.forget()
-    yield
-    wordfilter.forget()  # the test database is emptied without signals
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_word_list")]
 
 
 @pytest.fixture

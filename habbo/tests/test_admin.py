@@ -4,8 +4,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from conftest import admin_logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -13,13 +12,9 @@ HOTEL_MODELS = [m for app in ("habbo", "rooms", "friends", "chat", "economy", "m
 
 
 @pytest.fixture
-def staff_client(client, admin_user):
-    """A moderator in through the admin's door: password, then a TOTP token."""
-    device = TOTPDevice.objects.create(user=admin_user, name="authenticator")
-    credentials = {"username": admin_user.username, "password": "password"}
-    otp = {"otp_device": device.persistent_id, "otp_token": f"{TOTP(device.bin_key).token():06d}"}
-    assert client.post(reverse("admin:login"), credentials | otp).status_code == 302
-    return client
+def staff_client(admin_user):
+    """An administrator in through the admin's door: password, then a TOTP token."""
+    return admin_logged_in(admin_user, password="password")
 
 
 @pytest.mark.parametrize("model", HOTEL_MODELS, ids=lambda m: m._meta.label)

@@ -7,13 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
-from django.test import Client
 from django.urls import reverse
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chat.models import MAX_LINE, ChatLine
-from conftest import ARTIFACTS, chromium
+from conftest import ARTIFACTS, admin_logged_in, chromium
 from rooms.models import Room
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,12 +23,7 @@ WORDS = ("moderators read every word of this line " * 3)[:MAX_LINE]
 
 def admin_session(user) -> str:
     """The session cookie of a member of staff logged into the admin (password, then TOTP)."""
-    device = TOTPDevice.objects.create(user=user, name="authenticator")
-    client = Client()
-    otp = {"otp_device": device.persistent_id, "otp_token": f"{TOTP(device.bin_key).token():06d}"}
-    response = client.post(reverse("admin:login"), {"username": user.username, "password": "pass-word-123"} | otp)
-    assert response.status_code == 302
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    return admin_logged_in(user).cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def test_the_chat_log_text_column_is_whole_on_screen_at_1280_px(daphne_server, make_player):

@@ -12,13 +12,10 @@ from confluent_kafka import ConsumerGroupTopicPartitions, Producer, TopicPartiti
 from confluent_kafka.admin import AdminClient
 from django.conf import settings
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chat.events import ChatMessageSent
-from conftest import ARTIFACTS, chromium, free_port, stay_in_room, wait_for
+from conftest import ARTIFACTS, admin_logged_in, chromium, free_port, stay_in_room, wait_for
 from habbo import web_processes
 from habbo.bus.producer import publish
 from habbo.bus.topics import CHAT_MESSAGES, ROOM_EVENTS
@@ -35,12 +32,7 @@ def staff_client(user) -> Client:
     """A member of staff in through the admin's door: password, then a TOTP token."""
     user.is_staff = True
     user.save()
-    device = TOTPDevice.objects.create(user=user, name="authenticator")
-    client = Client()
-    credentials = {"username": user.username, "password": "pass-word-123"}
-    otp = {"otp_device": device.persistent_id, "otp_token": f"{TOTP(device.bin_key).token():06d}"}
-    assert client.post(reverse("admin:login"), credentials | otp).status_code == 302
-    return client
+    return admin_logged_in(user)
 
 
 def row(html: str, row_id: str) -> str:

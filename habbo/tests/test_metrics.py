@@ -14,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from websockets.asyncio.client import connect
 
 from chat.events import ChatMessageSent
-from conftest import free_port, room_socket, session_cookie, wait_for
+from conftest import free_port, next_of, room_socket, session_cookie, wait_for
 from habbo.bus.producer import publish, publish_envelope
 from habbo.bus.topics import CHAT_MESSAGES
 from rooms.models import Room
@@ -45,14 +45,6 @@ def scrape(url: str) -> dict[tuple, float]:
     status, text = get(url)
     assert status == 200, text
     return samples(text)
-
-
-async def next_of(socket, type_: str) -> dict:
-    async with asyncio.timeout(10):
-        while True:
-            message = json.loads(await socket.recv())
-            if message["type"] == type_:
-                return message
 
 
 def test_a_web_process_counts_what_it_serves(daphne_server, make_player):

@@ -10,10 +10,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chat.models import ChatLine
+from conftest import admin_logged_in
 from friends.models import PrivateMessage
 from rooms.models import Room, Visit
 
@@ -33,12 +32,7 @@ def staff_client(user, *codenames: str) -> Client:
     user.is_staff = True
     user.save()
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    device = TOTPDevice.objects.create(user=user, name="authenticator")
-    client = Client()
-    credentials = {"username": user.username, "password": "pass-word-123"}
-    otp = {"otp_device": device.persistent_id, "otp_token": f"{TOTP(device.bin_key).token():06d}"}
-    assert client.post(reverse("admin:login"), credentials | otp).status_code == 302
-    return client
+    return admin_logged_in(user)
 
 
 @pytest.fixture

@@ -81,15 +81,8 @@ def test_a_longer_replacement_is_cut_to_the_texts_limit():
 # -- the list in the admin, and every process ------------------------------------
 
 
-@pytest.fixture
-def fresh_list():
-    wordfilter.forget()
-    yield
-    wordfilter.forget()  # the test database is emptied without signals
-
-
 @pytest.mark.django_db(transaction=True)
-def test_a_word_saved_in_the_admin_is_filtered_at_once_and_tells_every_process(staff_client, fresh_list):  # noqa: F811
+def test_a_word_saved_in_the_admin_is_filtered_at_once_and_tells_every_process(staff_client, fresh_word_list):  # noqa: F811
     assert wordfilter.censor("what a zonk").text == "what a zonk"
     version = int(sync_redis().get(wordfilter.VERSION_KEY) or 0)
     add = staff_client.post(reverse("admin:habbo_filteredword_add"),
@@ -104,7 +97,7 @@ def test_a_word_saved_in_the_admin_is_filtered_at_once_and_tells_every_process(s
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_admin_refuses_a_replacement_that_is_not_plain_text(staff_client, fresh_list):  # noqa: F811
+def test_the_admin_refuses_a_replacement_that_is_not_plain_text(staff_client, fresh_word_list):  # noqa: F811
     add = staff_client.post(reverse("admin:habbo_filteredword_add"),
                             {"word": "zonk", "replacement": "bob\u202eba", "opens_ticket": ""})
     assert add.status_code == 200 and "U+202E" in add.content.decode()
@@ -118,7 +111,7 @@ LOOKS = {
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_motto_is_saved_filtered_and_a_ticket_word_reports_its_writer(client, make_player, kafka, fresh_list):
+def test_a_motto_is_saved_filtered_and_a_ticket_word_reports_its_writer(client, make_player, kafka, fresh_word_list):
     FilteredWord.objects.create(word="ass", replacement="bobba")
     FilteredWord.objects.create(word="zonk", opens_ticket=True)
     alice = make_player("alice")

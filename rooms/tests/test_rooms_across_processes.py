@@ -11,7 +11,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from conftest import room_socket, session_cookie, stay_in_room
+from conftest import next_of, room_socket, session_cookie, stay_in_room
 from habbo.sockets import CLIENT_MESSAGE_MAX
 from rooms.live import Avatar, LiveRoom, now_ms
 from rooms.models import Room
@@ -23,14 +23,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def room(make_player):
     owner = make_player("owner")
     return Room.objects.create(owner=owner, name="Shared room", floor_plan="\n".join(["000000"] * 6), door_x=0, door_y=0)
-
-
-async def next_of(socket, type_: str, timeout: float = 10, where=lambda m: True) -> dict:
-    async with asyncio.timeout(timeout):
-        while True:
-            message = json.loads(await socket.recv())
-            if message["type"] == type_ and where(message):
-                return message
 
 
 def test_a_walk_on_one_process_is_seen_on_the_other(daphne_server, room, make_player):

@@ -12,33 +12,18 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 from django.urls import reverse
 
-from conftest import room_socket, session_cookie
-from habbo import wordfilter
+from conftest import next_of, room_socket, session_cookie
 from habbo.bus.topics import CHAT_MESSAGES, MODERATION, ROOM_EVENTS
 from habbo.models import FilteredWord
 from rooms.models import Room
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_list():
-    wordfilter.forget()
-    yield
-    wordfilter.forget()  # the test database is emptied without signals
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_word_list")]
 
 
 @pytest.fixture
 def room(make_player):
     owner = make_player("owner")
     return Room.objects.create(owner=owner, name="Filtered room", floor_plan="\n".join(["000000"] * 6), door_x=0, door_y=0)
-
-
-async def next_of(socket, type_: str, timeout: float = 10) -> dict:
-    async with asyncio.timeout(timeout):
-        while (message := json.loads(await socket.recv()))["type"] != type_:
-            pass
-        return message
 
 
 def events(kafka, topic, count: int) -> list[dict]:
