@@ -42,7 +42,7 @@ async def chat_send(
         room_id=room_id, user_id=user_id, kind=kind, text=censored.text, recipient_id=recipient_id
     )
     envelope = await apublish(event, actor=user_id)
-    await areport_word(censored, writer_id=user_id, room_id=room_id)
+    await areport_word(censored, writer_id=user_id, room_id=room_id, private=kind == "whisper")
     return envelope
 
 

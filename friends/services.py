@@ -132,7 +132,7 @@ def message_send(*, sender: User, friend_id: int, text: str) -> None:
         raise FriendActionRefused(f"A message is 1 to {MESSAGE_MAX} characters of text.") from None
     censored = censor(event.text, max_length=MESSAGE_MAX)
     publish(event.model_copy(update={"text": censored.text}), actor=sender.pk)
-    report_word(censored, writer_id=sender.pk)
+    report_word(censored, writer_id=sender.pk, private=True)
 
 
 def message_card(message: PrivateMessage) -> dict:

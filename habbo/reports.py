@@ -37,6 +37,9 @@ class HelpReported(Event):
     quote: PlainText(QUOTE_MAX, min_length=0) = Field(
         default="", description="for `word`: the text as written, before the filter"
     )
+    private: bool = Field(
+        default=False, description="the quote is from a whisper or a private message: shown only to staff who read those"
+    )
 
     @model_validator(mode="after")
     def _says_what_about(self) -> "HelpReported":

@@ -39,6 +39,14 @@ def mirror(kind: Restriction, user_id: int, until: datetime | None) -> None:
         client.set(_key(kind, user_id), until.isoformat(), pxat=int(until.timestamp() * 1000))
 
 
+async def restore(user) -> None:
+    """The player's row is the truth: put back a mute or trade lock in force
+    that Redis lost (a restart, a flush) as their room socket opens."""
+    for kind, until in (("mute", user.muted_until), ("trade_lock", user.trade_locked_until)):
+        if until and until > timezone.now():
+            await redis().set(_key(kind, user.pk), until.isoformat(), pxat=int(until.timestamp() * 1000), nx=True)
+
+
 async def restricted_until(kind: Restriction, user_id: int) -> datetime | None:
     raw = await redis().get(_key(kind, user_id))
     until = datetime.fromisoformat(raw) if raw else None

@@ -225,34 +225,39 @@ def _bump() -> None:
 # -- tickets --------------------------------------------------------------------
 
 
-def _ticket(censored: Censored, writer_id: int, room_id: uuid.UUID | None) -> HelpReported:
+def _ticket(censored: Censored, writer_id: int, room_id: uuid.UUID | None, private: bool) -> HelpReported:
     written = censored.written
     # Quote the start of a long text, or the part where the word is.
     start = max(0, min(censored.ticket_at - QUOTE_MAX // 4, len(written) - QUOTE_MAX))
     found = ", ".join(dict.fromkeys(word.word for word in censored.hits if word.opens_ticket))
     return HelpReported(
         ticket_id=uuid.uuid4(), reporter_id=None, about="word", about_user_id=writer_id, room_id=room_id,
-        message=f"Word filter: {found}"[:REPORT_MESSAGE_MAX], quote=written[start:start + QUOTE_MAX],
+        message=f"Word filter: {found}"[:REPORT_MESSAGE_MAX], quote=written[start:start + QUOTE_MAX], private=private,
     )
 
 
-def report_word(censored: Censored, *, writer_id: int, room_id: uuid.UUID | None = None) -> None:
-    """Open a ticket if a word found opens one. A ticket that cannot be
-    published is logged: the text itself goes on, it is not refused for that."""
+def report_word(
+    censored: Censored, *, writer_id: int, room_id: uuid.UUID | None = None, private: bool = False
+) -> None:
+    """Open a ticket if a word found opens one (`private`: the text was a
+    whisper or private message). A ticket that cannot be published is logged:
+    the text itself goes on, it is not refused for that."""
     if not censored.opens_ticket:
         return
     try:
-        report(_ticket(censored, writer_id, room_id))
+        report(_ticket(censored, writer_id, room_id, private))
     except EventBusUnavailable:
         log.exception("word filter: the ticket about user %s's text could not be published: %r",
                       writer_id, censored.written)
 
 
-async def areport_word(censored: Censored, *, writer_id: int, room_id: uuid.UUID | None = None) -> None:
+async def areport_word(
+    censored: Censored, *, writer_id: int, room_id: uuid.UUID | None = None, private: bool = False
+) -> None:
     if not censored.opens_ticket:
         return
     try:
-        await areport(_ticket(censored, writer_id, room_id))
+        await areport(_ticket(censored, writer_id, room_id, private))
     except EventBusUnavailable:
         log.exception("word filter: the ticket about user %s's text could not be published: %r",
                       writer_id, censored.written)

@@ -139,9 +139,16 @@ class ModeratedUserAdmin(HotelUserAdmin):
     readonly_fields = [*HotelUserAdmin.readonly_fields, "standing", "abusive_reports"]
 
     def get_readonly_fields(self, request, obj=None):
-        # Only administrators make moderators.
+        # Only administrators make staff and say what staff may do.
         fields = super().get_readonly_fields(request, obj)
-        return fields if rank_of(request.user) >= Rank.ADMINISTRATOR else [*fields, "rank", "is_staff", "is_superuser"]
+        if rank_of(request.user) >= Rank.ADMINISTRATOR:
+            return fields
+        return [*fields, "rank", "is_staff", "is_superuser", "groups", "user_permissions"]
+
+    def has_change_permission(self, request, obj=None):
+        # Nobody edits a rank above their own.
+        above = obj is not None and rank_of(obj) > rank_of(request.user)
+        return not above and super().has_change_permission(request, obj)
 
     @admin.display(description="sanctions in force")
     def standing(self, user: User) -> str:
@@ -194,8 +201,21 @@ class ModeratedRoomAdmin(RoomAdmin):
     actions = ["moderate"]
     inlines = [*RoomAdmin.inlines, RoomSanctionInline]
 
+    change_form_template = "admin/moderation/room_change_form.html"
+
     def has_moderate_permission(self, request) -> bool:
         return is_moderator(request.user)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.moderate_one)
+        return [path("<uuid:room_id>/moderate/", view, name="rooms_room_moderate"), *super().get_urls()]
+
+    def moderate_one(self, request, room_id):
+        """The room page's Moderate button: the same form, for this room."""
+        back = redirect(reverse("admin:rooms_room_change", args=[room_id]))
+        if not self.has_moderate_permission(request):
+            return back
+        return self.moderate(request, Room.objects.filter(pk=get_object_or_404(Room, pk=room_id).pk)) or back
 
     @admin.action(description="Kick everyone, lock or rename the selected rooms…", permissions=["moderate"])
     def moderate(self, request, queryset):
@@ -270,7 +290,8 @@ class TicketAdmin(ReadOnly, admin.ModelAdmin):
 
     list_display = ["created_at", "about", "about_user", "reporter", "room", "message", "state", "picked_by", "outcome"]
     list_filter = [OpenFirst, "about", "outcome"]
-    search_fields = ["reporter__username", "about_user__username", "message", "quote"]
+    # Not the quote: it may be a whisper (below).
+    search_fields = ["reporter__username", "about_user__username", "message"]
     list_select_related = ["reporter", "about_user", "room", "picked_by"]
     actions = ["pick", "close"]
     fields = readonly_fields = [
@@ -279,10 +300,12 @@ class TicketAdmin(ReadOnly, admin.ModelAdmin):
     ]
 
     def get_fields(self, request, obj=None):
-        # Whispers only for those who may read them (as the chat log).
+        # Whispers and private messages only for those who may read them (as the chat log).
         fields = super().get_fields(request, obj)
-        return fields if request.user.has_perm(READ_PRIVATE_LINES) else [
-            "public_lines" if field == "lines" else field for field in fields]
+        if request.user.has_perm(READ_PRIVATE_LINES):
+            return fields
+        hidden = {"lines": "public_lines", "quote": "hidden_quote" if obj and obj.private_quote else "quote"}
+        return [hidden.get(field, field) for field in fields]
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
@@ -290,6 +313,10 @@ class TicketAdmin(ReadOnly, admin.ModelAdmin):
     @admin.display(description="chat lines of that moment")
     def lines(self, ticket: Ticket) -> str:
         return _lines_table(ticket, ticket.chat_lines)
+
+    @admin.display(description="quote")
+    def hidden_quote(self, ticket: Ticket) -> str:
+        return "(a whisper or private message: hidden, you may not read them)"
 
     @admin.display(description="chat lines of that moment (whispers hidden: you may not read them)")
     def public_lines(self, ticket: Ticket) -> str:

@@ -17,20 +17,21 @@ TIMED = {"mute", "ban", "trade_lock"}
 
 
 class PlayerSanctioned(Event):
-    """A moderator alerted, kicked, muted, banned or trade-locked a player."""
+    """A moderator alerted, kicked, muted, banned or trade-locked a player, or
+    gave the next step of the default sanctions (`next`: chosen when applied,
+    from the player's history, so two at once take two steps)."""
 
     TYPE = "moderation.sanctioned"
     TOPIC = MODERATION
 
     target_id: int = Field(gt=0)
-    kind: Literal["alert", "kick", "mute", "ban", "trade_lock"]
+    kind: Literal["alert", "kick", "mute", "ban", "trade_lock", "next"]
     minutes: int | None = Field(
         default=None, ge=1, le=MINUTES_MAX,
         description="how long a mute, ban or trade lock lasts; null for a ban: for good",
     )
     reason: Reason
     room_id: uuid.UUID | None = Field(default=None, description="a kick: the room the player is sent out of")
-    escalated: bool = Field(default=False, description="chosen as the next step of the default sanctions")
 
     @model_validator(mode="after")
     def _duration_fits(self) -> "PlayerSanctioned":

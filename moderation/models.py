@@ -1,5 +1,6 @@
-"""What moderators did and what players reported: written only by the
-moderation consumer, from events on the moderation topic."""
+"""What moderators did and what players reported: written by the moderation
+consumer, from events on the moderation topic (but for the player's own
+receipt of an alert, Sanction.seen_at)."""
 
 import uuid
 
@@ -97,11 +98,18 @@ class Ticket(models.Model):
     about_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="reported_in"
     )
-    room = models.ForeignKey("rooms.Room", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # No constraint: a word in a new room's name is reported before the rooms
+    # consumer has made the room (another topic), and the ticket keeps its id.
+    room = models.ForeignKey(
+        "rooms.Room", on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
     # Not a foreign key: the chat history is a read model that can be emptied and rebuilt.
     chat_line_id = models.UUIDField(null=True, blank=True)
     message = models.CharField(max_length=REPORT_MESSAGE_MAX, blank=True)
     quote = models.CharField(max_length=200, blank=True)
+    private_quote = models.BooleanField(
+        default=False, help_text="the quote is a whisper or a private message (chat.read_private_lines to read it)"
+    )
     chat_lines = models.JSONField(default=list, help_text="the room's chat lines of that moment, oldest first")
     state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField()

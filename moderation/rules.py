@@ -25,6 +25,15 @@ def may_sanction(moderator: User, target: User) -> str | None:
     return None
 
 
+def may_act_on_room(moderator: User, room) -> str | None:
+    """Why `moderator` may not kick everyone from, lock or rename `room`, or None."""
+    if not is_moderator(moderator):
+        return "Only moderators and administrators can act on rooms."
+    if rank_of(room.owner) > rank_of(moderator):
+        return f"That room is an {Rank(rank_of(room.owner)).label}'s: a rank above yours."
+    return None
+
+
 @dataclass(frozen=True)
 class Step:
     kind: str

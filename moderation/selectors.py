@@ -14,6 +14,11 @@ def _in_force(until) -> str | None:
     return until.isoformat() if until and until > timezone.now() else None
 
 
+def escalations(target: User) -> int:
+    """How many of the default sanctions' steps the player has had."""
+    return Sanction.objects.filter(target=target, escalated=True).count()
+
+
 def moderation_card(user: User) -> dict:
     sanctions = Sanction.objects.filter(target=user).select_related("moderator")
     return {
@@ -23,7 +28,7 @@ def moderation_card(user: User) -> dict:
         "muted_until": _in_force(user.muted_until),
         "trade_locked_until": _in_force(user.trade_locked_until),
         "banned": banned_now(user),
-        "next_step": str(next_step(sanctions.filter(escalated=True).count())),
+        "next_step": str(next_step(escalations(user))),
         "sanctions": [
             {"kind": s.get_kind_display(), "reason": s.reason, "by": s.moderator.username,
              "at": s.created_at.isoformat(), "until": s.until.isoformat() if s.until else None,

@@ -26,7 +26,8 @@ from habbo.reports import HelpReported, report
 from moderation.events import PlayerSanctioned, RoomModerated, SanctionLifted, TicketClosed, TicketPicked
 from moderation.models import RoomSanction, Sanction, Ticket
 from moderation.pushes import Alerted, Lifted, Sanctioned, TicketAnswered
-from moderation.rules import is_moderator, may_sanction, next_step
+from moderation.rules import is_moderator, may_act_on_room, may_sanction, next_step
+from moderation.selectors import escalations
 from rooms.frames import RoomUpdated, frame_text
 from rooms.live import LiveRoom, frames_channel, room_of
 from rooms.models import Room
@@ -66,19 +67,14 @@ def sanction_request(
         raise ModerationRefused("There is no such player.", 404)
     if why := may_sanction(moderator, target):
         raise ModerationRefused(why)
-    escalated = kind == "next"
-    if escalated:
-        step = next_step(Sanction.objects.filter(target=target, escalated=True).count())
-        kind, minutes = step.kind, step.minutes
     if kind == "kick" and room_id is None:
         if (room := room_of(target.pk)) is None:
             raise ModerationRefused(f"{target.username} is not in a room.", 409)
         room_id = uuid.UUID(room)
-    event = PlayerSanctioned(
-        target_id=target.pk, kind=kind, minutes=minutes, reason=reason, room_id=room_id, escalated=escalated
-    )
+    event = PlayerSanctioned(target_id=target.pk, kind=kind, minutes=minutes, reason=reason, room_id=room_id)
     publish(event, actor=moderator.pk)
     return event
+
 
 
 def lift_request(*, moderator: User, target_id: int, kind: str, reason: str) -> None:
@@ -91,10 +87,11 @@ def lift_request(*, moderator: User, target_id: int, kind: str, reason: str) -> 
 
 
 def room_action_request(*, moderator: User, room_id: uuid.UUID, action: str, reason: str) -> None:
-    if not is_moderator(moderator):
-        raise ModerationRefused("Only moderators and administrators can act on rooms.")
-    if not Room.objects.filter(pk=room_id).exists():
+    room = Room.objects.select_related("owner").filter(pk=room_id).first()
+    if room is None:
         raise ModerationRefused("There is no such room.", 404)
+    if why := may_act_on_room(moderator, room):
+        raise ModerationRefused(why)
     publish(RoomModerated(room_id=room_id, action=action, reason=reason), actor=moderator.pk)
 
 
@@ -129,6 +126,10 @@ def report_request(*, reporter: User, **fields) -> HelpReported:
     event = HelpReported(reporter_id=reporter.pk, **fields)
     if event.about_user_id == reporter.pk:
         raise ModerationRefused("You cannot report yourself.", 400)
+    if event.about_user_id and not User.objects.filter(pk=event.about_user_id).exists():
+        raise ModerationRefused("There is no such player.", 404)
+    if event.about == "room" and not Room.objects.filter(pk=event.room_id).exists():
+        raise ModerationRefused("There is no such room.", 404)
     report(event)
     return event
 
@@ -155,35 +156,43 @@ def _target(moderator: User, target_id: int) -> User:
 @transaction.atomic
 def sanction_apply(*, event: PlayerSanctioned, event_id: uuid.UUID, actor_id: int | None, at: datetime) -> None:
     moderator = _moderator(actor_id)
-    target = _target(moderator, event.target_id)
-    until = at + timedelta(minutes=event.minutes) if event.minutes else None
+    target = _target(moderator, event.target_id)  # locked: the player's sanctions apply one at a time
+    kind, minutes = event.kind, event.minutes
+    if kind == "next":
+        step = next_step(escalations(target))
+        kind, minutes = step.kind, step.minutes
+    until = at + timedelta(minutes=minutes) if minutes else None
     Sanction.objects.create(
-        id=event_id, target=target, moderator=moderator, kind=event.kind, reason=event.reason,
+        id=event_id, target=target, moderator=moderator, kind=kind, reason=event.reason,
         room=Room.objects.filter(pk=event.room_id).first() if event.room_id else None,
-        created_at=at, until=until, escalated=event.escalated,
+        created_at=at, until=until, escalated=event.kind == "next",
     )
-    if event.kind == "alert":
+    if kind == "alert":
         notify_on_commit(target.pk, Alerted(id=str(event_id), message=event.reason))
-    elif event.kind == "kick":
+    elif kind == "kick":
         restrictions.close_sockets_on_commit(
             target.pk, code=restrictions.CLOSE_KICKED, reason=f"A moderator sent you out of the room: {event.reason}",
             hotel=False, room_id=str(event.room_id) if event.room_id else None,
         )
-    elif event.kind == "ban":
+    elif kind == "ban":
+        # A shorter ban given while a longer one runs does not shorten it (lift it first).
+        if restrictions.banned_now(target) and (target.banned_until is None or (until and target.banned_until > until)):
+            until = target.banned_until
         target.banned, target.banned_until, target.ban_reason = True, until, event.reason
         target.save(update_fields=["banned", "banned_until", "ban_reason"])
         restrictions.close_sockets_on_commit(
             target.pk, code=restrictions.CLOSE_BANNED, reason=restrictions.ban_sentence(target), hotel=True
         )
     else:
-        field = "muted_until" if event.kind == "mute" else "trade_locked_until"
+        field = "muted_until" if kind == "mute" else "trade_locked_until"
+        until = max(until, getattr(target, field) or until)  # the later end holds
         setattr(target, field, until)
         target.save(update_fields=[field])
         # Before the commit: if it fails, the event is applied again and sets it again.
-        restrictions.mirror(event.kind, target.pk, until)
-        what = "muted" if event.kind == "mute" else "locked out of trading"
+        restrictions.mirror(kind, target.pk, until)
+        what = "muted" if kind == "mute" else "locked out of trading"
         message = f"A moderator {what} you for {restrictions.time_left(until)}: {event.reason}"
-        notify_on_commit(target.pk, Sanctioned(sanction=event.kind, until=until, reason=event.reason, message=message))
+        notify_on_commit(target.pk, Sanctioned(sanction=kind, until=until, reason=event.reason, message=message))
 
 
 @transaction.atomic
@@ -207,19 +216,18 @@ def lift_apply(*, event: SanctionLifted, actor_id: int | None, at: datetime) -> 
 @transaction.atomic
 def room_action_apply(*, event: RoomModerated, event_id: uuid.UUID, actor_id: int | None, at: datetime) -> None:
     moderator = _moderator(actor_id)
-    room = Room.objects.select_for_update().filter(pk=event.room_id).first()
+    room = Room.objects.select_for_update().select_related("owner").filter(pk=event.room_id).first()
     if room is None:
         raise InvalidEvent(f"unknown room {event.room_id}")
+    if why := may_act_on_room(moderator, room):
+        raise InvalidEvent(why)
     RoomSanction.objects.create(
         id=event_id, room=room, moderator=moderator, action=event.action, reason=event.reason,
         previous_name=room.name, created_at=at,
     )
     if event.action == "kick_all":
         present = [int(uid) for uid in sync_redis().hkeys(LiveRoom(room.pk).key)]
-        staff = set(
-            User.objects.filter(pk__in=present, is_staff=True).exclude(rank=0, is_superuser=False)
-            .values_list("pk", flat=True)
-        )
+        staff = {user.pk for user in User.objects.filter(pk__in=present, is_staff=True) if is_moderator(user)}
         for user_id in set(present) - staff - {room.owner_id}:
             restrictions.close_sockets_on_commit(
                 user_id, code=restrictions.CLOSE_KICKED, hotel=False, room_id=str(room.pk),
@@ -259,13 +267,12 @@ def report_apply(*, event: HelpReported, actor_id: int | None, at: datetime) -> 
     line = ChatLine.objects.filter(pk=event.chat_line_id).first() if event.about == "chat" else None
     if line is not None:
         room_id, about_user_id = line.room_id, line.user_id
-    if room_id and not Room.objects.filter(pk=room_id).exists():
-        raise InvalidEvent(f"unknown room {room_id}")
     Ticket.objects.get_or_create(
         id=event.ticket_id,
         defaults=dict(
             reporter_id=event.reporter_id, about=event.about, about_user_id=about_user_id, room_id=room_id,
-            chat_line_id=event.chat_line_id, message=event.message, quote=event.quote, created_at=at,
+            chat_line_id=event.chat_line_id, message=event.message, quote=event.quote,
+            private_quote=event.private, created_at=at,
             chat_lines=_chat_lines(room_id=room_id, user_id=about_user_id, until=at),
         ),
     )

@@ -19,7 +19,7 @@ from habbo.refusals import NOT_UNDERSTOOD, sentence
 from habbo.reports import REPORT_MESSAGE_MAX
 from moderation import selectors, services
 from moderation.events import MINUTES_MAX, REASON_MAX, Reason
-from moderation.rules import is_moderator
+from moderation.rules import is_moderator, next_step
 
 REFUSALS = {
     "kind": "Choose what to do.",
@@ -117,6 +117,8 @@ def sanction(request, user_id: int, body: SanctionBody) -> str:
     event = services.sanction_request(
         moderator=request.user, target_id=user_id, kind=body.kind, minutes=body.minutes, reason=body.reason
     )
+    if event.kind == "next":  # chosen when applied; this is what it will be unless another comes first
+        return f"Sent: the next step, {next_step(selectors.escalations(get_object_or_404(User, pk=user_id)))}."
     return f"Sent: {event.kind.replace('_', ' ')}."
 
 

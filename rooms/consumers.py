@@ -66,6 +66,7 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
             return await self.close(CLOSE_NOT_LOGGED_IN, "log in first")
         if restrictions.banned_now(user):
             return await self._closed_by_sanction(restrictions.CLOSE_BANNED, restrictions.ban_sentence(user))
+        await restrictions.restore(user)
         self.user = user
         self.room = await presence.load_room(self.scope["url_route"]["kwargs"]["room_id"])
         if self.room is None:

@@ -5,6 +5,7 @@ moderation topic and its consumer."""
 import uuid
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -62,19 +63,30 @@ def test_a_moderator_sanctions_from_the_player_page_and_in_bulk(moderator_admin,
     history = moderator_admin.get(reverse("admin:habbo_user_change", args=[alice.pk])).content.decode()
     assert "sanction history" in history.lower() and "Raid" in history and "banned (2 h" in history
 
-    # A moderator does not make moderators.
-    moderator_admin.post(reverse("admin:habbo_user_change", args=[bob.pk]), {"rank": Rank.ADMINISTRATOR})
-    assert User.objects.get(pk=bob.pk).rank == Rank.PLAYER
+    # A moderator allowed to edit players still does not make staff, nor edit an administrator.
+    moderator = User.objects.get(username="moderator")
+    moderator.user_permissions.add(Permission.objects.get(codename="change_user"))
+    form = moderator_admin.get(reverse("admin:habbo_user_change", args=[bob.pk])).content.decode()
+    assert 'name="motto"' in form
+    for field in ("rank", "is_staff", "is_superuser", "groups", "user_permissions"):
+        assert f'name="{field}"' not in form, field
+    boss = make_player("boss", is_staff=True, rank=Rank.ADMINISTRATOR)
+    assert 'name="motto"' not in moderator_admin.get(reverse("admin:habbo_user_change", args=[boss.pk])).content.decode()
 
 
 def test_room_actions_and_the_ticket_queue_in_the_admin(moderator_admin, consumer_process, make_player):
     consumer_process("moderation")
     owner, reporter = make_player("owner"), make_player("reporter")
     room = Room.objects.create(owner=owner, name="Rude name", floor_plan="00\n00", door_x=0, door_y=0)
+    page = moderator_admin.get(reverse("admin:rooms_room_change", args=[room.pk])).content.decode()
+    moderate = reverse("admin:rooms_room_moderate", args=[room.pk])
+    assert moderate in page
+    moderator_admin.post(moderate, {"what": "lock", "reason": "Raid", "apply": "1"})
+    wait_for(lambda: Room.objects.get(pk=room.pk).access == "locked", what="the lock from the room page")
     moderator_admin.post(reverse("admin:rooms_room_changelist"), {
         "action": "moderate", "_selected_action": [room.pk], "what": "rename", "reason": "Name", "apply": "1",
     })
-    wait_for(lambda: RoomSanction.objects.exists(), what="the room action")
+    wait_for(lambda: RoomSanction.objects.count() == 2, what="the room actions")
     assert Room.objects.get(pk=room.pk).name == "Inappropriate to hotel management"
 
     lines = [
@@ -87,12 +99,18 @@ def test_room_actions_and_the_ticket_queue_in_the_admin(moderator_admin, consume
         id=uuid.uuid4(), reporter=reporter, about="room", room=room, message="Look at this", created_at=timezone.now(),
         chat_lines=lines,
     )
+    filtered = Ticket.objects.create(
+        id=uuid.uuid4(), about="word", about_user=owner, message="Word filter: zonk", quote="psst, zonk you",
+        private_quote=True, created_at=timezone.now(),
+    )
     queue = moderator_admin.get(reverse("admin:moderation_ticket_changelist")).content.decode()
     assert "Look at this" in queue
     # The seeded moderator may not read whispers (chat.read_private_lines): the ticket hides them too.
     page = moderator_admin.get(reverse("admin:moderation_ticket_change", args=[ticket.pk])).content.decode()
     assert "15:00:01" in page and "welcome to my room" in page and "whispers hidden" in page
     assert "a secret between us" not in page
+    page = moderator_admin.get(reverse("admin:moderation_ticket_change", args=[filtered.pk])).content.decode()
+    assert "Word filter: zonk" in page and "psst" not in page and "a whisper or private message: hidden" in page
     moderator_admin.post(reverse("admin:moderation_ticket_changelist"), {
         "action": "pick", "_selected_action": [ticket.pk], "apply": "1"})
     wait_for(lambda: Ticket.objects.get(pk=ticket.pk).state == "picked", what="the pick")

@@ -13,10 +13,9 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed
 
-from conftest import room_socket, session_cookie, wait_for
+from conftest import hotel_socket, next_of, room_socket, session_cookie, wait_for
 from friends.models import Friendship
 from habbo.bus.producer import publish
 from habbo.bus.topics import MODERATION
@@ -57,19 +56,6 @@ def sanction(moderator, target, **body) -> tuple[int, dict]:
 
 def lift(moderator, target, **body) -> tuple[int, dict]:
     return act(moderator, reverse("moderation-lift", args=[target.pk]), body)
-
-
-def hotel_socket(server, cookie: str):
-    return ws_connect(f"{server.ws_url}/ws/hotel/", origin=server.url,
-                      additional_headers={"Cookie": f"sessionid={cookie}"}, open_timeout=15)
-
-
-async def next_of(socket, type_: str, timeout: float = 15, where=lambda m: True) -> dict:
-    async with asyncio.timeout(timeout):
-        while True:
-            message = json.loads(await socket.recv())
-            if message["type"] == type_ and where(message):
-                return message
 
 
 async def closed_code(socket, timeout: float = 15) -> int:
@@ -241,7 +227,12 @@ def test_room_actions_kick_everyone_but_staff_and_the_owner_lock_and_rename(
 def test_the_default_sanctions_escalate_with_the_players_history(consumer_process, make_player, moderator):
     consumer_process("moderation")
     alice = make_player("alice")
-    for applied in range(1, 7):
+    # Two at once (two moderators, say) take two steps: the step is chosen as each is applied, in order.
+    assert sanction(moderator, alice, kind="next", reason="Offence 1") == (
+        202, {"status": "sent", "message": "Sent: the next step, an alert."})
+    assert sanction(moderator, alice, kind="next", reason="Offence 2")[0] == 202
+    wait_for(lambda: Sanction.objects.filter(target=alice).count() == 2, what="the first two")
+    for applied in range(3, 7):
         assert sanction(moderator, alice, kind="next", reason=f"Offence {applied}")[0] == 202
         wait_for(lambda: Sanction.objects.filter(target=alice).count() == applied, what=f"sanction {applied}")
     steps = [
@@ -256,6 +247,12 @@ def test_the_default_sanctions_escalate_with_the_players_history(consumer_proces
     answer = card.get(reverse("moderation-player", args=[alice.pk])).json()
     assert answer["banned"] and answer["next_step"] == "a ban for good" and len(answer["sanctions"]) == 5
 
+    # A shorter ban given meanwhile does not shorten the one for good.
+    assert sanction(moderator, alice, kind="ban", minutes=60, reason="Again")[0] == 202
+    wait_for(lambda: Sanction.objects.filter(target=alice).count() == 7, what="the hour's ban")
+    alice.refresh_from_db()
+    assert alice.banned and alice.banned_until is None
+
 
 def test_nobody_sanctions_a_rank_above_their_own_and_a_forged_sanction_is_dead_lettered(
     consumer_process, make_player, moderator, kafka
@@ -268,6 +265,10 @@ def test_nobody_sanctions_a_rank_above_their_own_and_a_forged_sanction_is_dead_l
     assert sanction(moderator, moderator, kind="alert", reason="Hi")[1]["message"] == "You cannot sanction yourself."
     assert sanction(moderator, player, kind="mute", reason="No time")[1]["message"] == "A mute lasts some minutes."
     assert sanction(admin, moderator, kind="alert", reason="Rank below mine")[0] == 202
+    boss_room = Room.objects.create(owner=admin, name="Staff room", floor_plan="00\n00", door_x=0, door_y=0)
+    url = reverse("moderation-room-action", args=[boss_room.pk])
+    assert act(moderator, url, {"action": "lock", "reason": "x"}) == (
+        403, {"error": "refused", "message": "That room is an administrator's: a rank above yours."})
 
     # A player publishing a ban of the moderator themselves: refused by the consumer too.
     publish(PlayerSanctioned(target_id=moderator.pk, kind="ban", reason="Forged"), actor=player.pk)

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chat.models import ChatLine
-from conftest import session_cookie, wait_for
+from conftest import hotel_socket, next_of, session_cookie, wait_for
 from habbo.models import Rank
+from habbo.reports import HelpReported
+from habbo.reports import report as habbo_report
 from moderation import services
 from moderation.models import Ticket
-from moderation.tests.test_sanctions_live import hotel_socket, next_of
 from rooms.models import Room
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -102,6 +103,23 @@ def test_a_report_refused_by_its_schema_says_why(make_player):
         400, {"error": "invalid", "message": "A report about player names it."})
     assert report(player, about="weather")[1]["message"] == (
         "Say what you are reporting: a player, a room or a chat line.")
+    assert report(player, about="player", user_id=99999) == (404, {"error": "refused", "message": "There is no such player."})
+    assert report(player, about="room", room_id=str(uuid.uuid4()))[1]["message"] == "There is no such room."
+
+
+def test_a_word_in_a_new_rooms_name_keeps_its_room_on_the_ticket_even_before_the_room_exists(
+    consumer_process, make_player
+):
+    writer = make_player("writer")
+    consumer_process("moderation")
+    room_id, ticket_id = uuid.uuid4(), uuid.uuid4()
+    habbo_report(HelpReported(ticket_id=ticket_id, reporter_id=None, about="word", about_user_id=writer.pk,
+                              room_id=room_id, quote="Room of rude words"))
+    wait_for(lambda: Ticket.objects.filter(pk=ticket_id).exists(), what="the ticket")
+    ticket = Ticket.objects.get(pk=ticket_id)
+    assert (ticket.room_id, ticket.about_user, ticket.reporter) == (room_id, writer, None)
+    Room.objects.create(pk=room_id, owner=writer, name="Room of bobba words", floor_plan="00\n00", door_x=0, door_y=0)
+    assert Ticket.objects.get(pk=ticket_id).room.name == "Room of bobba words"
 
 
 def test_a_line_reported_before_the_chat_history_has_it_still_opens_its_ticket(consumer_process, make_player):

@@ -45,13 +45,13 @@ DEMO_FURNITURE = [
 MODERATOR = ("moderator", "hotel-moderator-1")
 # What the Moderators group may do in the admin: read players, rooms, logs and
 # tickets, manage the word filter. Sanctions are events, sent by actions any
-# moderator-ranked staff member may take. Reading whispers and private
-# messages (chat.read_private_lines) is left to an administrator to grant.
+# moderator-ranked staff member may take. Whispers and private messages stay
+# hidden until an administrator grants chat.read_private_lines.
 MODERATOR_PERMISSIONS = [
     ("habbo", "view_user"), ("habbo", "view_filteredword"), ("habbo", "add_filteredword"),
     ("habbo", "change_filteredword"), ("habbo", "delete_filteredword"), ("rooms", "view_room"),
-    ("rooms", "view_visit"), ("chat", "view_chatline"), ("moderation", "view_sanction"),
-    ("moderation", "view_roomsanction"), ("moderation", "view_ticket"),
+    ("rooms", "view_visit"), ("chat", "view_chatline"), ("friends", "view_privatemessage"),
+    ("moderation", "view_sanction"), ("moderation", "view_roomsanction"), ("moderation", "view_ticket"),
 ]
 SEED_NAMESPACE = uuid.UUID("6f1c7d5e-9a39-4c1e-9f52-0d3b1f8f2a10")
 
@@ -81,7 +81,7 @@ class Command(BaseCommand):
         for name, password, _ in DEMO_PLAYERS:
             self.stdout.write(f"  {name} / {password}")
         device = self._moderator()
-        self.stdout.write(f"moderator (the admin at /admin/, then the Moderation button): {' / '.join(MODERATOR)}")
+        self.stdout.write(f"moderator (the admin, /admin/: the game's Moderation link): {' / '.join(MODERATOR)}")
         self.stdout.write(f"  its second factor (TOTP): {device.config_url}")
         self.stdout.write(f"  or type the secret into an authenticator app: {b32encode(device.bin_key).decode()}")
 
