@@ -224,6 +224,7 @@ def test_room_actions_kick_everyone_but_staff_and_the_owner_lock_and_rename(
         ("kick_all", "Lobby"), ("lock", "Lobby"), ("rename", "Lobby")]
 
 
+@pytest.mark.durable
 def test_the_default_sanctions_escalate_with_the_players_history(consumer_process, make_player, moderator):
     consumer_process("moderation")
     alice = make_player("alice")
