@@ -47,3 +47,37 @@ def test_buy_a_chair_from_the_catalogue_and_sit_on_one(daphne_server, make_playe
         page.screenshot(path=ARTIFACTS / "sitting.png")
     assert Purchase.objects.get().status == "completed"
     assert Furni.objects.filter(owner__username="alice", item=chair.item).count() == 1
+
+
+def test_confirming_again_after_an_error_buys_once(daphne_server, make_player, consumer_process, offer):
+    """The hotel's answer to a purchase can fail after Kafka took it (a broker
+    failover outlasting the publish timeout): confirming again sends the same
+    key, so the purchase is made once, not twice."""
+    server = daphne_server()
+    make_player("alice")
+    offer(price=3, name="Oak chair")
+    consumer_process("economy")
+    keys = []
+
+    def answer_lost_once(route):
+        keys.append(route.request.post_data_json["key"])
+        if len(keys) == 1:
+            route.fetch()  # the purchase reaches the hotel and is made...
+            route.fulfill(status=503, json={"error": "unavailable", "message": "The hotel did not answer in time."})
+        else:
+            route.continue_()
+
+    with chromium() as browser:
+        page = log_in(browser, server, "alice")
+        page.route("**/economy/purchase/", answer_lost_once)
+        page.click("#open-catalogue")
+        card = page.locator(".offer", has_text="Oak chair")
+        card.locator("button", has_text="Buy").click()
+        card.locator("button", has_text="Confirm").click()
+        card.locator(".status", has_text="The hotel did not answer in time.").wait_for(timeout=15000)
+        card.locator("button", has_text="Confirm").click()
+        card.locator(".status", has_text="Bought: Oak chair.").wait_for(timeout=15000)
+        assert page.locator("#credits").inner_text() == "97"
+    assert len(keys) == 2 and keys[0] == keys[1]
+    assert Purchase.objects.count() == 1
+    assert Furni.objects.filter(owner__username="alice").count() == 1

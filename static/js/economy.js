@@ -1,6 +1,8 @@
 // The catalogue and inventory windows and the live credits, on every page
-// (docs/protocol.md, "The economy"). Buying is two steps (Buy → Confirm); each
-// confirmed click gets its own key, so a double click or a retry buys once.
+// (docs/protocol.md, "The economy"). Buying is two steps (Buy → Confirm); a
+// confirmed purchase has its own key, kept when Confirm is clicked again after
+// an error (a purchase the hotel did not confirm in time may still be done:
+// the same key buys once), so a double click or a retry buys once.
 // The outcome comes on the hotel socket. Text only, never HTML.
 import { toast, whenConnected } from "./hotel-socket.js";
 import { clickKey, el, getJson, makeWindow, postJson } from "./windows.js";
@@ -69,11 +71,14 @@ function confirmPurchase(card, offer, name) {
   const box = el("div", { className: "confirm" },
     el("p", { textContent: `Buy ${name} for ${offer.price} credits?` }), giftTo, note, el("div", { className: "buttons" }, ok, cancel), status);
   cancel.addEventListener("click", () => box.remove());
+  let attempt = null; // {key, what}: this purchase's key, until what is bought changes
   ok.addEventListener("click", async () => {
     ok.disabled = true;
-    const key = clickKey();
-    const body = { offer: offer.id, quantity: 1, key };
-    if (giftTo.value.trim()) Object.assign(body, { gift_to: giftTo.value.trim(), note: note.value });
+    const gift = giftTo.value.trim() ? { gift_to: giftTo.value.trim(), note: note.value } : {};
+    const what = JSON.stringify(gift);
+    if (attempt?.what !== what) attempt = { key: clickKey(), what };
+    const key = attempt.key;
+    const body = { offer: offer.id, quantity: 1, key, ...gift };
     status.textContent = "Buying…";
     buying.set(key, status);
     const { ok: accepted, answer } = await postJson("/economy/purchase/", body);
