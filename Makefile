@@ -1,10 +1,13 @@
-.PHONY: run test services-up services-down services-status
+.PHONY: run test test-cluster services-up services-down services-status
 
 run:            ## install what is missing, start everything, play at http://127.0.0.1:8000/
 	scripts/run
 
 test:           ## the whole test suite against real PostgreSQL, Redis and Kafka
 	scripts/test
+
+test-cluster:   ## cluster_tests/: the hotel on a 3-node Kafka cluster, nodes killed under load
+	scripts/test-cluster
 
 services-up:
 	scripts/services up redis kafka postgres

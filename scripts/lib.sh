@@ -7,6 +7,16 @@ REDIS_PORT=6390
 KAFKA_PORT=9192
 KAFKA_CONTROLLER_PORT=9193
 PG_PORT=5442
+# HAProxy (scripts/services up haproxy) and the web processes behind it
+# (Procfile.cluster); WEB_PORTS in the environment lists others.
+HAPROXY_PORT=8800
+WEB_PORTS=${WEB_PORTS:-8801 8802 8803}
+# The 3-node Kafka cluster (scripts/services up kafka-cluster): node N takes
+# clients on the Nth port of the first list, its controller the Nth of the second.
+KAFKA_CLUSTER_PORTS=(9392 9393 9394)
+KAFKA_CLUSTER_CONTROLLER_PORTS=(9492 9493 9494)
+KAFKA_CLUSTER_BOOTSTRAP=$(printf '127.0.0.1:%s,' "${KAFKA_CLUSTER_PORTS[@]}")
+KAFKA_CLUSTER_BOOTSTRAP=${KAFKA_CLUSTER_BOOTSTRAP%,}
 KAFKA_VERSION=4.4.0
 KAFKA_LIBS="$VAR/kafka/libs-$KAFKA_VERSION"
 
@@ -29,4 +39,19 @@ pg_bindir() {
   local d
   d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
   [ -n "$d" ] && echo "$d"
+}
+
+# For the test scripts (scripts/test, scripts/test-cluster).
+TEST_SECRET_KEY=test-only-secret-key-not-for-production-use-0123456789
+test_database_url() { echo "${TEST_DATABASE_URL:-postgres://habbo:habbo@127.0.0.1:$PG_PORT/habbo}"; }
+
+# test_services_up NAME...: these, and the project's PostgreSQL unless
+# TEST_DATABASE_URL names another (a DATABASE_URL meant for the app does not
+# make it external here).
+test_services_up() {
+  if [ -z "${TEST_DATABASE_URL:-}" ]; then
+    env -u DATABASE_URL "$ROOT/scripts/services" up "$@" postgres >/dev/null
+  else
+    "$ROOT/scripts/services" up "$@" >/dev/null
+  fi
 }

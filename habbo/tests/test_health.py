@@ -45,3 +45,11 @@ def test_readyz_names_what_is_unreachable(client, settings, caplog, setting, url
         name: "ok" for name in body["checks"] if name != down
     }
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "a probe's 503 is no server error"
+
+
+def test_the_balancers_readyz_leaves_kafka_out(client, settings):
+    settings.KAFKA_BOOTSTRAP_SERVERS = f"127.0.0.1:{free_port()}"
+    assert client.get("/readyz", HTTP_HOST=STRANGER).status_code == 503
+    response = client.get("/readyz?without=kafka", HTTP_HOST=STRANGER)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "checks": {"database": "ok", "redis": "ok"}}

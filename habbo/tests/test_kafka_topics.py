@@ -1,6 +1,7 @@
 """manage.py kafka_topics gives every topic its declared retention (kept
 for ever: the log rebuilds the read models; dead letters a month), on a topic
-it creates and on one that already existed with another."""
+it creates and on one that already existed with another; and the replicas
+that must be in sync for an ack (KAFKA_MIN_INSYNC_REPLICAS) likewise."""
 
 import pytest
 from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
@@ -41,3 +42,23 @@ def test_every_topic_gets_its_declared_retention(kafka):
                  timeout=10, what="the retention set again")
     finally:
         settings.KAFKA_TOPIC_PREFIX = kafka.prefix  # the fixture deletes everything under it
+
+
+def min_insync(admin: AdminClient, names: list[str]) -> set[str]:
+    configs = admin.describe_configs([ConfigResource(ConfigResource.Type.TOPIC, name) for name in names])
+    return {future.result()["min.insync.replicas"].value for future in configs.values()}
+
+
+@pytest.mark.django_db
+def test_replicas_in_sync_are_set_on_every_run_and_other_replica_counts_reported(kafka, settings, capsys):
+    admin = AdminClient({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS})
+    names = [t.full_name for t in ALL_TOPICS] + [t.dlq_name for t in ALL_TOPICS]
+    assert min_insync(admin, names) == {str(settings.KAFKA_MIN_INSYNC_REPLICAS)}
+
+    # Settings for a cluster, against topics made with one replica (this broker has no more).
+    settings.KAFKA_REPLICATION_FACTOR, settings.KAFKA_MIN_INSYNC_REPLICAS = 3, 2
+    call_command("kafka_topics")
+    report = capsys.readouterr().out
+    assert f"{CHAT_MESSAGES.full_name}: has 6 partitions, replication factor 1; declared 6, 3" in report
+    assert f"{CHAT_MESSAGES.dlq_name}: has 1 partitions, replication factor 1; declared 1, 3" in report
+    wait_for(lambda: min_insync(admin, names) == {"2"}, timeout=10, what="min.insync.replicas set again")

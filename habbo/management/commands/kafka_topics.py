@@ -1,6 +1,9 @@
-"""Create every declared topic (and its DLQ) with its retention, or, with
---check, only verify them. A topic that exists gets its declared retention
-set again (an incremental change: its other settings stay)."""
+"""Create every declared topic (and its DLQ) with its retention, replication
+factor and min.insync.replicas (KAFKA_REPLICATION_FACTOR,
+KAFKA_MIN_INSYNC_REPLICAS), or, with --check, only verify them. A topic that
+exists gets its retention and min.insync.replicas set again (an incremental
+change: its other settings stay); other partition or replica counts than
+declared are reported (changing them is a reassignment, an operator's job)."""
 
 import time
 
@@ -24,10 +27,14 @@ class Command(BaseCommand):
         existing = self._existing(admin, wait)
         wanted = {t.full_name: t.partitions for t in ALL_TOPICS} | {t.dlq_name: 1 for t in ALL_TOPICS}
         retention = {t.full_name: t.retention_ms for t in ALL_TOPICS} | {t.dlq_name: DLQ_RETENTION_MS for t in ALL_TOPICS}
+        replicas = settings.KAFKA_REPLICATION_FACTOR
         missing = [name for name in wanted if name not in existing]
         for name, partitions in wanted.items():
-            if name in existing and existing[name] != partitions:
-                self.stdout.write(f"{name}: has {existing[name]} partitions, declared {partitions}")
+            if name in existing and existing[name] != (partitions, replicas):
+                has = existing[name]
+                self.stdout.write(
+                    f"{name}: has {has[0]} partitions, replication factor {has[1]}; declared {partitions}, {replicas}"
+                )
         if check:
             if missing:
                 raise CommandError(f"missing topics: {', '.join(missing)}")
@@ -36,8 +43,8 @@ class Command(BaseCommand):
         if missing:
             futures = admin.create_topics(
                 [
-                    NewTopic(name, num_partitions=wanted[name], replication_factor=1,
-                             config={"retention.ms": str(retention[name])})
+                    NewTopic(name, num_partitions=wanted[name], replication_factor=replicas,
+                             config=self._config(retention[name]))
                     for name in missing
                 ],
                 operation_timeout=30,
@@ -48,15 +55,20 @@ class Command(BaseCommand):
                 except KafkaException as exc:
                     if exc.args[0].name() != "TOPIC_ALREADY_EXISTS":
                         raise CommandError(f"cannot create {name}: {exc}") from exc
-        self._set_retention(admin, {name: ms for name, ms in retention.items() if name in existing})
+        self._set_config(admin, {name: ms for name, ms in retention.items() if name in existing})
         self.stdout.write(f"topics ready: {len(wanted)} ({len(missing)} created)")
 
-    def _set_retention(self, admin: AdminClient, retention: dict[str, int]) -> None:
+    @staticmethod
+    def _config(retention_ms: int) -> dict[str, str]:
+        return {"retention.ms": str(retention_ms), "min.insync.replicas": str(settings.KAFKA_MIN_INSYNC_REPLICAS)}
+
+    def _set_config(self, admin: AdminClient, retention: dict[str, int]) -> None:
         if not retention:
             return
         resources = [
             ConfigResource(ConfigResource.Type.TOPIC, name, incremental_configs=[
-                ConfigEntry("retention.ms", str(ms), incremental_operation=AlterConfigOpType.SET)
+                ConfigEntry(key, value, incremental_operation=AlterConfigOpType.SET)
+                for key, value in self._config(ms).items()
             ])
             for name, ms in retention.items()
         ]
@@ -64,14 +76,18 @@ class Command(BaseCommand):
             try:
                 future.result()
             except KafkaException as exc:
-                raise CommandError(f"cannot set the retention of {resource.name}: {exc}") from exc
+                raise CommandError(f"cannot set the configuration of {resource.name}: {exc}") from exc
 
-    def _existing(self, admin: AdminClient, wait: float) -> dict[str, int]:
+    def _existing(self, admin: AdminClient, wait: float) -> dict[str, tuple[int, int]]:
+        """Each topic's partition count and replication factor."""
         deadline = time.monotonic() + wait
         while True:
             try:
                 metadata = admin.list_topics(timeout=5)
-                return {name: len(t.partitions) for name, t in metadata.topics.items()}
+                return {
+                    name: (len(t.partitions), max((len(p.replicas) for p in t.partitions.values()), default=0))
+                    for name, t in metadata.topics.items()
+                }
             except KafkaException as exc:
                 if time.monotonic() > deadline:
                     raise CommandError(
