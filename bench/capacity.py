@@ -14,7 +14,6 @@ redis: WALKS walks through the room's own Lua script (rooms.live.LiveRoom.move:
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import time
@@ -26,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "habbo.settings")
 
-from friends_bench import drop_topics, setup  # noqa: E402
+from friends_bench import run_and_report  # noqa: E402
 
 
 def kafka(count: int, in_flight: int) -> dict:
@@ -117,19 +116,12 @@ def main():
     parser.add_argument("--walks", type=int, default=100000)
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--out", type=Path)
-    args = parser.parse_args()
-    setup(f"bench-{uuid.uuid4().hex[:8]}.")
-    try:
-        result = {"kafka_one_broker": kafka(args.count, args.in_flight),
-                  "redis_one_node": redis_walks(args.walks, args.clients)}
-    finally:
-        drop_topics()
-    result["machine"] = f"{os.cpu_count()} cores; generator, broker and Redis on the same cores"
-    result["command"] = "bench/run capacity " + " ".join(sys.argv[1:])
-    print(json.dumps(result, indent=2))
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=2) + "\n")
+    def measure(args) -> dict:
+        return {"kafka_one_broker": kafka(args.count, args.in_flight),
+                "redis_one_node": redis_walks(args.walks, args.clients)}
+
+    run_and_report("capacity", measure, parser.parse_args(),
+                   machine=f"{os.cpu_count()} cores; generator, broker and Redis on the same cores")
 
 
 if __name__ == "__main__":

@@ -282,14 +282,19 @@ def main():
     parser.add_argument("--count", type=int, default=100000)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    # Fresh topics and groups for every run: the backlog is exactly this run's.
+    run_and_report("friends", e2e if args.mode == "e2e" else apply, args)
+
+
+def run_and_report(name: str, measure, args, machine: str = "") -> None:
+    """`measure(args)` on fresh topics and groups (a backlog is exactly this
+    run's), printed and written to args.out with the machine and the command."""
     setup(f"bench-{uuid.uuid4().hex[:8]}.")
     try:
-        result = (e2e if args.mode == "e2e" else apply)(args)
+        result = measure(args)
     finally:
         drop_topics()
-    result["machine"] = f"{os.cpu_count()} cores"
-    result["command"] = "bench/run friends " + " ".join(sys.argv[1:])
+    result["machine"] = machine or f"{os.cpu_count()} cores"
+    result["command"] = f"bench/run {name} " + " ".join(sys.argv[1:])
     print(json.dumps(result, indent=2))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "habbo.settings")
 
-from friends_bench import drop_topics, players, setup, start_consumer, web_env  # noqa: E402
+from friends_bench import players, run_and_report, start_consumer, web_env  # noqa: E402
 from rooms_load import quantile, session_key, start_servers  # noqa: E402
 
 
@@ -140,18 +140,7 @@ def main():
     parser.add_argument("--players", type=int, default=100)
     parser.add_argument("--rate", type=float, default=20)
     parser.add_argument("--out", type=Path)
-    args = parser.parse_args()
-    setup(f"bench-{uuid.uuid4().hex[:8]}.")
-    try:
-        result = run(args)
-    finally:
-        drop_topics()
-    result["machine"] = f"{os.cpu_count()} cores"
-    result["command"] = "bench/run moderation " + " ".join(sys.argv[1:])
-    print(json.dumps(result, indent=2))
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=2) + "\n")
+    run_and_report("moderation", run, parser.parse_args())
 
 
 if __name__ == "__main__":
