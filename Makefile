@@ -13,7 +13,7 @@ services-up:
 	scripts/services up redis kafka postgres
 
 services-down:
-	scripts/services down redis kafka postgres
+	scripts/services down redis kafka postgres kafka-cluster haproxy
 
 services-status:
-	scripts/services status redis kafka postgres
+	scripts/services status redis kafka postgres kafka-cluster haproxy

@@ -182,8 +182,10 @@ KAFKA_BOOTSTRAP_SERVERS = env.str("KAFKA_BOOTSTRAP_SERVERS", default="127.0.0.1:
 KAFKA_TOPIC_PREFIX = env.str("KAFKA_TOPIC_PREFIX", default="hotel.")
 # Topics kafka_topics creates: copies of each partition, and how many of them
 # must have an event before Kafka acknowledges it (acks=all). A cluster: 3 and 2.
-KAFKA_REPLICATION_FACTOR = env.int("KAFKA_REPLICATION_FACTOR", default=1)
-KAFKA_MIN_INSYNC_REPLICAS = env.int("KAFKA_MIN_INSYNC_REPLICAS", default=1)
+# Unset: the brokers' own default.replication.factor and min.insync.replicas
+# (a cluster's node properties set 3 and 2), never overridden per topic.
+KAFKA_REPLICATION_FACTOR = env.int("KAFKA_REPLICATION_FACTOR", default=None)
+KAFKA_MIN_INSYNC_REPLICAS = env.int("KAFKA_MIN_INSYNC_REPLICAS", default=None)
 # How long an action waits for the broker's acknowledgement before it fails.
 KAFKA_PUBLISH_TIMEOUT_MS = env.int("KAFKA_PUBLISH_TIMEOUT_MS", default=5000)
 # A consumer stops (non-zero exit) after this many bad messages in a row.

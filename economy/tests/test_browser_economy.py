@@ -2,10 +2,14 @@
 the room's renderer), see the credits and the inventory change without a
 reload, and sit on a chair in a room. Screenshots go to test-artifacts/."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from django.db import connections
 
 from conftest import ARTIFACTS, chromium, log_in
 from economy.models import Purchase
+from economy.services import credits_grant
 from rooms.models import Furni, Item, Room
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,3 +85,27 @@ def test_confirming_again_after_an_error_buys_once(daphne_server, make_player, c
     assert len(keys) == 2 and keys[0] == keys[1]
     assert Purchase.objects.count() == 1
     assert Furni.objects.filter(owner__username="alice").count() == 1
+
+
+def test_confirming_again_after_a_refusal_is_a_new_purchase(daphne_server, make_player, consumer_process, offer):
+    """A refusal is final for its key: once the player can pay, Confirm buys."""
+    server = daphne_server()
+    alice = make_player("alice")
+    staff = make_player("staff", is_staff=True)
+    offer(price=150, name="Golden throne")
+    consumer_process("economy")
+    with chromium() as browser, ThreadPoolExecutor(1) as db:
+        page = log_in(browser, server, "alice")
+        page.click("#open-catalogue")
+        card = page.locator(".offer", has_text="Golden throne")
+        card.locator("button", has_text="Buy").click()
+        card.locator("button", has_text="Confirm").click()
+        card.locator(".status", has_text="credits").wait_for(timeout=15000)
+        assert "Bought" not in card.locator(".status").inner_text()
+        db.submit(credits_grant, staff=staff, user_id=alice.pk, amount=100).result()
+        page.locator("#credits", has_text="200").wait_for(timeout=15000)
+        card.locator("button", has_text="Confirm").click()
+        card.locator(".status", has_text="Bought: Golden throne.").wait_for(timeout=15000)
+        assert page.locator("#credits").inner_text() == "50"
+        db.submit(connections.close_all).result()
+    assert list(Purchase.objects.order_by("id").values_list("status", flat=True)) == ["refused", "completed"]

@@ -2,7 +2,8 @@
 // (docs/protocol.md, "The economy"). Buying is two steps (Buy → Confirm); a
 // confirmed purchase has its own key, kept when Confirm is clicked again after
 // an error (a purchase the hotel did not confirm in time may still be done:
-// the same key buys once), so a double click or a retry buys once.
+// the same key buys once), so a double click or a retry buys once; after a
+// refusal, confirming again is a new purchase.
 // The outcome comes on the hotel socket. Text only, never HTML.
 import { toast, whenConnected } from "./hotel-socket.js";
 import { clickKey, el, getJson, makeWindow, postJson } from "./windows.js";
@@ -80,6 +81,8 @@ function confirmPurchase(card, offer, name) {
     const key = attempt.key;
     const body = { offer: offer.id, quantity: 1, key, ...gift };
     status.textContent = "Buying…";
+    // A refusal is final for this key: confirming again (credits came since) is a new purchase.
+    status.forget = () => { attempt = null; };
     buying.set(key, status);
     const { ok: accepted, answer } = await postJson("/economy/purchase/", body);
     if (!accepted) {
@@ -136,6 +139,7 @@ window.addEventListener("hotel:purchase.refused", (e) => {
   const status = buying.get(e.detail.purchase);
   if (status) {
     status.textContent = e.detail.message;
+    status.forget();
     status.closest(".confirm")?.querySelector("button")?.removeAttribute("disabled");
     buying.delete(e.detail.purchase);
   } else {

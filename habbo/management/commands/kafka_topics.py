@@ -30,7 +30,7 @@ class Command(BaseCommand):
         replicas = settings.KAFKA_REPLICATION_FACTOR
         missing = [name for name in wanted if name not in existing]
         for name, partitions in wanted.items():
-            if name in existing and existing[name] != (partitions, replicas):
+            if name in existing and existing[name] != (partitions, replicas or existing[name][1]):
                 has = existing[name]
                 self.stdout.write(
                     f"{name}: has {has[0]} partitions, replication factor {has[1]}; declared {partitions}, {replicas}"
@@ -43,7 +43,8 @@ class Command(BaseCommand):
         if missing:
             futures = admin.create_topics(
                 [
-                    NewTopic(name, num_partitions=wanted[name], replication_factor=replicas,
+                    # -1: the brokers' default.replication.factor.
+                    NewTopic(name, num_partitions=wanted[name], replication_factor=replicas or -1,
                              config=self._config(retention[name]))
                     for name in missing
                 ],
@@ -60,7 +61,10 @@ class Command(BaseCommand):
 
     @staticmethod
     def _config(retention_ms: int) -> dict[str, str]:
-        return {"retention.ms": str(retention_ms), "min.insync.replicas": str(settings.KAFKA_MIN_INSYNC_REPLICAS)}
+        config = {"retention.ms": str(retention_ms)}
+        if settings.KAFKA_MIN_INSYNC_REPLICAS:  # else the brokers' own, not overridden per topic
+            config["min.insync.replicas"] = str(settings.KAFKA_MIN_INSYNC_REPLICAS)
+        return config
 
     def _set_config(self, admin: AdminClient, retention: dict[str, int]) -> None:
         if not retention:
