@@ -27,9 +27,6 @@ class HotelConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncJsonWebsoc
         self.group = user_group(user.pk)
         self.conn = uuid.uuid4().hex
         await self.channel_layer.group_add(self.group, self.channel_name)
-        # A ban reaches this socket through the player's sockets group (left by Channels on disconnect).
-        self.groups.append(restrictions.sockets_group(user.pk))
-        await self.channel_layer.group_add(self.groups[-1], self.channel_name)
         await presence.mark_online(user.pk, self.conn)
         await presence.changed(user.pk)
         self.renewal = asyncio.create_task(self._stay_online(user.pk))
@@ -50,9 +47,8 @@ class HotelConsumer(SmallClientMessages, WithoutDbHopPerMessage, AsyncJsonWebsoc
         await self.send_json({"type": "error", "code": "read_only", "message": READ_ONLY})
 
     async def sanction_close(self, message):
-        """A ban closes every page's socket; a kick only the room's."""
-        if message["hotel"]:
-            await self._banned(message["reason"])
+        """A ban (habbo.restrictions.close_sockets_on_commit): every page's socket closes."""
+        await self._banned(message["reason"])
 
     async def _banned(self, sentence: str):
         """The sentence first: a close reason holds 123 bytes."""

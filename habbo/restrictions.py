@@ -4,8 +4,9 @@ The moderation consumer (moderation.services) writes them to the player's
 row (the truth, read by every HTTP request) and mirrors a mute and a trade
 lock in Redis, where the room socket of any web process reads them per chat
 line or trade without a database query; the key expires with the sanction.
-It also closes a kicked or banned player's sockets through the group every
-socket of that player joins (`sockets_group`), wherever they are served.
+It also closes a kicked or banned player's sockets wherever they are served:
+room sockets through the group each joins (`sockets_group`), the pages'
+hotel sockets through the player's own group (habbo.bus.push.user_group).
 Declared in the core because chat, rooms and friends check them and the
 moderation app sits above them all.
 """
@@ -15,7 +16,7 @@ from typing import Literal
 
 from django.utils import timezone
 
-from habbo.bus.push import push_on_commit
+from habbo.bus.push import push_on_commit, user_group
 from habbo.redis import redis, sync_redis
 
 Restriction = Literal["mute", "trade_lock"]
@@ -67,8 +68,8 @@ def time_left(until: datetime | None) -> str:
 
 
 def sockets_group(user_id: int) -> str:
-    """Every open socket of one player (hotel and room) is in this group; it
-    carries only sanctions, so room sockets get none of the player's notices."""
+    """The player's room socket is in this group; it carries only sanctions,
+    so a room socket gets none of the player's notices (user_group)."""
     return f"sockets.{user_id}"
 
 
@@ -77,10 +78,10 @@ def close_sockets_on_commit(
 ) -> None:
     """Close the player's room socket (only in `room_id`, if given) and, with
     `hotel`, their pages' hotel sockets too, once the transaction committed."""
-    push_on_commit(
-        sockets_group(user_id),
-        {"type": "sanction.close", "code": code, "reason": reason, "hotel": hotel, "room": room_id},
-    )
+    message = {"type": "sanction.close", "code": code, "reason": reason, "room": room_id}
+    push_on_commit(sockets_group(user_id), message)
+    if hotel:
+        push_on_commit(user_group(user_id), message)
 
 
 def banned_now(user) -> bool:
