@@ -6,14 +6,14 @@ run:            ## install what is missing, start everything, play at http://127
 test:           ## the whole test suite against real PostgreSQL, Redis and Kafka
 	scripts/test
 
-test-cluster:   ## cluster_tests/: the hotel on a 3-node Kafka cluster, nodes killed under load
+test-cluster:   ## cluster_tests/ (a 3-node Kafka cluster, nodes killed under load), then the room and friends suites on a Redis Cluster
 	scripts/test-cluster
 
 services-up:
 	scripts/services up redis kafka postgres
 
 services-down:
-	scripts/services down redis kafka postgres kafka-cluster haproxy
+	scripts/services down redis kafka postgres kafka-cluster redis-cluster haproxy
 
 services-status:
-	scripts/services status redis kafka postgres kafka-cluster haproxy
+	scripts/services status redis kafka postgres kafka-cluster redis-cluster haproxy

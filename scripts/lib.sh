@@ -17,6 +17,9 @@ KAFKA_CLUSTER_PORTS=(9392 9393 9394)
 KAFKA_CLUSTER_CONTROLLER_PORTS=(9492 9493 9494)
 KAFKA_CLUSTER_BOOTSTRAP=$(printf '127.0.0.1:%s,' "${KAFKA_CLUSTER_PORTS[@]}")
 KAFKA_CLUSTER_BOOTSTRAP=${KAFKA_CLUSTER_BOOTSTRAP%,}
+# The Redis Cluster (scripts/services up redis-cluster): six nodes, the first
+# three the masters it is created with, each of the others a replica.
+REDIS_CLUSTER_PORTS=(7391 7392 7393 7394 7395 7396)
 KAFKA_VERSION=4.4.0
 KAFKA_LIBS="$VAR/kafka/libs-$KAFKA_VERSION"
 
