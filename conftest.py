@@ -387,7 +387,8 @@ def log_in(browser, server, username):
 
 @pytest.fixture
 async def clean_redis():
-    """For async tests: clear the live state (rooms, players, outbox) afterwards."""
+    """For async tests: clear the live state (rooms, players, outbox) afterwards.
+    On a Redis Cluster the scan covers every master and DEL goes slot by slot."""
     yield
     client = redis()
     keys = [k async for k in client.scan_iter("live:*")]

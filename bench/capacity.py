@@ -117,7 +117,7 @@ def redis_walks(walks: int, clients: int, subscribers: int) -> dict:
 
     def subscriber(index: int) -> None:
         pubsub = redis_py.Redis.from_url(settings.REDIS_URL).pubsub(ignore_subscribe_messages=True)
-        pubsub.subscribe(*(frames_channel(room.room_id) for room in rooms))
+        pubsub.ssubscribe(*(frames_channel(room.room_id) for room in rooms))  # walks are SPUBLISHed
         while not stop.is_set() or pubsub.connection.can_read():
             if pubsub.get_message(timeout=0.2):
                 received[index] += 1

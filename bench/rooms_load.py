@@ -85,10 +85,9 @@ def quantile(values: list[float], q: float) -> float | None:
 
 
 def clear_live_state():
-    import redis
-    from django.conf import settings
+    from habbo.redis import sync_redis
 
-    client = redis.Redis.from_url(settings.REDIS_URL)
+    client = sync_redis()  # on a Redis Cluster its scan covers every master
     for key in client.scan_iter("live:*"):
         client.delete(key)
 

@@ -4,7 +4,7 @@ holds across sockets and processes."""
 
 import time
 
-from habbo.redis import redis
+from habbo.redis import redis, tag
 
 FLOOD_LINES = 6
 FLOOD_WINDOW_MS = 4000
@@ -12,7 +12,9 @@ MUTE_S = 30
 
 
 def _keys(user_id: int) -> tuple[str, str]:
-    return f"live:flood:{user_id}", f"live:mute:{user_id}"
+    # One hash tag: on a Redis Cluster a player's lines and mute share a slot.
+    player = tag("user", user_id)
+    return f"live:flood:{player}", f"live:mute:{player}"
 
 
 async def muted_for(user_id: int) -> int:

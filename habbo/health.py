@@ -27,13 +27,35 @@ def check_database() -> None:
 def check_redis() -> None:
     # A client of its own with short timeouts: the shared ones wait as long
     # as a busy game needs, a probe must answer quickly.
-    client = redis.Redis.from_url(
-        settings.REDIS_URL, socket_connect_timeout=PROBE_TIMEOUT_S, socket_timeout=PROBE_TIMEOUT_S
-    )
+    timeouts = {"socket_connect_timeout": PROBE_TIMEOUT_S, "socket_timeout": PROBE_TIMEOUT_S}
+    if settings.REDIS_CLUSTER:
+        _check_cluster(timeouts)
+        return
+    client = redis.Redis.from_url(settings.REDIS_URL, **timeouts)
     try:
         client.ping()
     finally:
         client.close()
+
+
+_cluster_probes: dict[str, redis.RedisCluster] = {}
+
+
+def _check_cluster(timeouts: dict) -> None:
+    """Ready while any node of the Redis Cluster answers: a master down is a
+    failover that every process sees alike, and must not take them all out
+    of the balancer. The client is kept: once it knows the nodes, the one
+    REDIS_URL names may be the one down."""
+    client = _cluster_probes.get(settings.REDIS_URL)
+    if client is None:
+        client = _cluster_probes[settings.REDIS_URL] = redis.RedisCluster.from_url(settings.REDIS_URL, **timeouts)
+    for node in client.get_nodes():
+        try:
+            client.ping(target_nodes=node)
+            return
+        except redis.RedisError as exc:
+            down = exc
+    raise down
 
 
 def check_kafka() -> None:

@@ -42,8 +42,9 @@ async def mark_offline(user_id: int, conn: str) -> None:
 
 
 def online_query(sync_redis, user_id: int):
-    """The count of live hotel sockets (> 0: online), for a plain redis.Redis or
-    one of its pipelines (synchronous code: Kafka handlers, views)."""
+    """The count of live hotel sockets (> 0: online), for a plain redis.Redis
+    or RedisCluster or one of their pipelines (synchronous code: Kafka
+    handlers, views)."""
     return sync_redis.zcount(_key(user_id), int(time.time() * 1000), "+inf")
 
 
@@ -52,7 +53,8 @@ def is_online(sync_redis, user_id: int) -> bool:
 
 
 def players_online(sync_redis) -> int:
-    """How many players are online (the admin's Hotel status): a scan, not for hot paths."""
+    """How many players are online (the admin's Hotel status): a scan (of
+    every master, on a Redis Cluster), not for hot paths."""
     keys = list(sync_redis.scan_iter(match=_key("*"), count=1000))
     now = int(time.time() * 1000)
     with sync_redis.pipeline(transaction=False) as pipe:

@@ -1,13 +1,22 @@
-"""The asyncio Redis client for live state (not the channel layer's own)."""
+"""The Redis clients for live state (not the channel layer's own): one
+server, or a Redis Cluster (REDIS_CLUSTER), whose client sends each command
+to the master of its key's slot and follows a failover by itself. Keys that
+one command or script touches together share a hash tag (see tag())."""
+
+import hashlib
 
 from django.conf import settings
 from redis import asyncio as aioredis
-from redis.commands.core import AsyncScript
+from redis.exceptions import NoScriptError, RedisClusterException, RedisError
 
 from habbo.loops import per_loop
 
 REDIS_POOL_SIZE = 100
 REDIS_POOL_WAIT_S = 10
+REDIS_CLUSTER_POOL_SIZE = 2000
+# What a failing Redis raises: a cluster client that reaches no node raises
+# RedisClusterException, which is no RedisError.
+REDIS_DOWN = (RedisError, RedisClusterException)
 
 
 @per_loop
@@ -16,22 +25,47 @@ def redis() -> aioredis.Redis:
     # Hundreds of sockets in one process walk at once: past the pool's
     # size a command waits for a connection (redis-py's default pool
     # raises "Too many connections" instead, and the walk was lost).
+    if settings.REDIS_CLUSTER:
+        # The cluster client's pool per node fails when it is full instead of
+        # waiting: a walk would be lost, so it is sized for every socket of
+        # a process walking at once.
+        return aioredis.RedisCluster.from_url(
+            settings.REDIS_URL, decode_responses=True, max_connections=REDIS_CLUSTER_POOL_SIZE
+        )
     pool = aioredis.BlockingConnectionPool.from_url(
         settings.REDIS_URL, decode_responses=True, max_connections=REDIS_POOL_SIZE, timeout=REDIS_POOL_WAIT_S
     )
     return aioredis.Redis(connection_pool=pool)
 
 
-_scripts: dict[str, AsyncScript] = {}
+def tag(name: str, owner) -> str:
+    """`{name:owner}`, the hash tag of the keys one owner's commands touch
+    together (a room's, a player's): on a cluster they share a slot."""
+    return f"{{{name}:{owner}}}"
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
 
 
 async def run_script(text: str, keys: list, args: list):
-    """Run a Lua script by its SHA (EVALSHA; redis-py loads it on first use),
-    so a call does not send the script's text."""
+    """Run a Lua script by its SHA (EVALSHA), so a call does not send the
+    script's text; a node that does not know it yet (a fresh one, or a
+    replica just promoted) gets it once through EVAL, on the keys' node only."""
     client = redis()
-    if text not in _scripts:
-        _scripts[text] = client.register_script(text)
-    return await _scripts[text](keys, args, client=client)
+    try:
+        return await client.evalsha(_sha(text), len(keys), *keys, *args)
+    except NoScriptError:
+        return await client.eval(text, len(keys), *keys, *args)
+
+
+def run_script_sync(text: str, keys: list, args: list):
+    """run_script() for synchronous code."""
+    client = sync_redis()
+    try:
+        return client.evalsha(_sha(text), len(keys), *keys, *args)
+    except NoScriptError:
+        return client.eval(text, len(keys), *keys, *args)
 
 
 _sync_client = None
@@ -43,5 +77,6 @@ def sync_redis():
     if _sync_client is None:
         import redis as redis_sync
 
-        _sync_client = redis_sync.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+        client_class = redis_sync.RedisCluster if settings.REDIS_CLUSTER else redis_sync.Redis
+        _sync_client = client_class.from_url(settings.REDIS_URL, decode_responses=True)
     return _sync_client

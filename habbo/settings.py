@@ -143,10 +143,13 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6390/0")
+# REDIS_URL names one node of a Redis Cluster (docs/scaling.md): live state
+# goes through redis-py's cluster client, which finds the others.
+REDIS_CLUSTER = env.bool("REDIS_CLUSTER", default=False)
 # Shared by every web process, so a limit counted in it holds across them.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "habbo.cache.HotelRedisCache" if REDIS_CLUSTER else "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "hotel-cache",
     }
@@ -156,8 +159,14 @@ CACHES = {
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 # The pub/sub layer sends a group message once per process, not once per
 # socket: room broadcasts stay cheap. Real-time messages are not stored.
+# channels_redis knows no Redis Cluster: on one, CHANNEL_LAYER_HOSTS lists
+# its masters, and the layer shards groups over them by name as over
+# independent servers (every node of a cluster relays a plain PUBLISH).
 CHANNEL_LAYERS = {
-    "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": env.list("CHANNEL_LAYER_HOSTS", default=[REDIS_URL])},
+    }
 }
 # A web process marks its avatars in each room alive this often; an avatar
 # not marked for ROOM_PRESENCE_TIMEOUT_S (its process died) is cleared.

@@ -20,7 +20,6 @@ from confluent_kafka import ConsumerGroupState, KafkaException
 from confluent_kafka.admin import AdminClient
 from django.conf import settings
 from django.utils import timezone
-from redis import RedisError
 
 from habbo import presence, web_processes
 from habbo.bus.dlq import DeadLetters
@@ -29,7 +28,7 @@ from habbo.bus.registry import CONSUMERS, ConsumerSpec
 from habbo.bus.topics import Topic
 from habbo.health import check_kafka
 from habbo.models import ProcessedEvent
-from habbo.redis import sync_redis
+from habbo.redis import REDIS_DOWN, sync_redis
 from habbo.web_processes import WebProcess
 
 RATE_WINDOW_S = 60
@@ -159,13 +158,13 @@ def _read_kafka(topics: list[TopicStatus]) -> None:
 
 
 def _read_redis(status: HotelStatus) -> None:
-    client = sync_redis()
     try:
+        client = sync_redis()  # a cluster client connects as it is made
         status.live["Players online"] = presence.players_online(client)
         for read in FIGURES:
             status.live |= read()
         status.web_processes = web_processes.alive(client)
-    except RedisError as exc:
+    except REDIS_DOWN as exc:
         status.redis_error = str(exc)
 
 

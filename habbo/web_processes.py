@@ -77,11 +77,17 @@ def keep_alive() -> None:
 
 
 def alive(sync_redis) -> list[WebProcess]:
-    """This hotel's web processes whose key has not expired, with a plain redis.Redis."""
+    """This hotel's web processes whose key has not expired, with a plain
+    redis.Redis or RedisCluster (whose scan covers every master)."""
     pattern = re.sub(r"([*?\[\]\\])", r"\\\1", _prefix()) + "*"
     keys = list(sync_redis.scan_iter(match=pattern, count=1000))
+    # A GET per key, not an MGET: on a cluster the keys lie in many slots.
+    with sync_redis.pipeline(transaction=False) as pipe:
+        for key in keys:
+            pipe.get(key)
+        values = pipe.execute()
     processes = []
-    for raw in sync_redis.mget(keys) if keys else []:
+    for raw in values:
         if raw:  # expired between the scan and the read
             data = json.loads(raw)
             processes.append(WebProcess(data["host"], data["pid"], datetime.fromisoformat(data["since"])))

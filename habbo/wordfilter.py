@@ -39,11 +39,10 @@ from channels.db import database_sync_to_async
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from redis.exceptions import RedisError
 
 from habbo.bus.producer import EventBusUnavailable
 from habbo.models import FilteredWord
-from habbo.redis import redis, sync_redis
+from habbo.redis import REDIS_DOWN, redis, sync_redis
 from habbo.reports import QUOTE_MAX, REPORT_MESSAGE_MAX, HelpReported, areport, report
 
 log = logging.getLogger(__name__)
@@ -167,7 +166,7 @@ def _seen(version: str | None) -> bool:
     return _words is not None and _words.version == version
 
 
-def _unknown_version(exc: RedisError) -> str | None:
+def _unknown_version(exc: Exception) -> str | None:
     # Without Redis the list in memory goes on being used; loaded once if there is none.
     log.warning("word filter: cannot read the list's version from Redis: %s", exc)
     return _words.version if _words else None
@@ -178,7 +177,7 @@ def words() -> WordList:
     if _due():
         try:
             version = sync_redis().get(VERSION_KEY)
-        except RedisError as exc:
+        except REDIS_DOWN as exc:
             version = _unknown_version(exc)
         if not _seen(version):
             _words = _load(version)
@@ -190,7 +189,7 @@ async def awords() -> WordList:
     if _due():
         try:
             version = await redis().get(VERSION_KEY)
-        except RedisError as exc:
+        except REDIS_DOWN as exc:
             version = _unknown_version(exc)
         if not _seen(version):
             _words = await database_sync_to_async(_load)(version)

@@ -4,8 +4,7 @@ takes them and everyone there gets `look_changed` (docs/protocol.md, "Looks").""
 
 import logging
 
-from redis.exceptions import RedisError
-
+from habbo.redis import REDIS_DOWN
 from rooms.frames import LookChanged
 from rooms.live import LiveRoom, room_of
 
@@ -18,6 +17,6 @@ def show_new_looks(*, user_id: int, figure: dict[str, str], motto: str, **_) -> 
         if room is not None:
             frame = LookChanged(user=user_id, figure=figure, motto=motto)
             LiveRoom(room).change_sync(user_id, {"figure": figure, "motto": motto}, frame)
-    except RedisError:
+    except REDIS_DOWN:
         # The looks are saved; the room shows them from the player's next entry.
         log.warning("new looks of user %s not shown in their room: Redis unavailable", user_id, exc_info=True)

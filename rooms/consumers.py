@@ -88,6 +88,9 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
         except presence.RoomFull:
             await fanout().leave(self.room.id, self)
             return await self.close(CLOSE_FULL, "the room is full")
+        except presence.Replaced:
+            await fanout().leave(self.room.id, self)
+            return await self.close(CLOSE_REPLACED, "logged in elsewhere")
         except EventBusUnavailable:
             await fanout().leave(self.room.id, self)
             return await self.close(CLOSE_UNAVAILABLE, "the hotel cannot let you in right now; try again")
@@ -127,6 +130,11 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
         """The room's heartbeat found this avatar cleared or taken over (rooms.heartbeat)."""
         heartbeats().remove(self)
         await self.close(CLOSE_GONE, "you are no longer in the room; reconnect")
+
+    async def lost(self):
+        """The Redis node of this room failed (rooms.fanout): back in through a new socket."""
+        heartbeats().remove(self)
+        await self.close(CLOSE_UNAVAILABLE, "the hotel lost the room for a moment; reconnect")
 
     # -- client → server ---------------------------------------------------
 

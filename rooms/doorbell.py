@@ -8,7 +8,7 @@ visitor comes and goes (a reconnect, another window) without ringing until
 PASS_TTL_S after their last entry."""
 
 from habbo.bus.push import notify
-from habbo.redis import redis
+from habbo.redis import redis, tag
 from rooms.fanout import broadcast
 from rooms.frames import Doorbell, DoorbellAnswered
 from rooms.live import LiveRoom
@@ -33,12 +33,14 @@ class NotLetIn(Exception):
         self.code, self.reason = code, reason
 
 
+# Under the room's hash tag: on a Redis Cluster the doorbell lives on the
+# room's shard, so another shard's failover leaves it alone.
 def _pass_key(room_id, user_id: int) -> str:
-    return f"live:doorpass:{room_id}:{user_id}"
+    return f"live:doorpass:{tag('room', room_id)}:{user_id}"
 
 
 def _ring_key(room_id, user_id: int) -> str:
-    return f"live:doorring:{room_id}:{user_id}"
+    return f"live:doorring:{tag('room', room_id)}:{user_id}"
 
 
 def _answers(furniture: LiveFurniture, user_id: int) -> bool:

@@ -1,6 +1,7 @@
 """Room broadcasts, fanned out once per web process, and where everyone stands.
 
-A broadcast is one Redis PUBLISH of the JSON frame on `room-frames:<id>`.
+A broadcast is one Redis SPUBLISH (sharded pub/sub) of the JSON frame on
+`room-frames:{room:<id>}`: on a Redis Cluster it stays on the room's shard.
 Each web process subscribes once for every room it has sockets in, and
 hands each frame to its sockets of that room, framed once for all of them
 (habbo.direct_frames, unless DAPHNE_SHORTCUTS is off). Through the channel
@@ -19,6 +20,7 @@ never missed, and one published before it is already in what was read.
 import asyncio
 import logging
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import orjson
 from channels.db import database_sync_to_async
@@ -43,10 +45,13 @@ SEED_RETRY_S = 1
 class Socket(Protocol):
     async def send_frame(self, frame: Frame) -> None: ...
 
+    async def lost(self) -> None:
+        """Its room's Redis node failed: close, so the client reconnects."""
+
 
 async def broadcast(room_id, frame: frames.Frame) -> None:
     """Send `frame` to every socket in the room, in every process."""
-    await redis().publish(frames_channel(room_id), frames.frame_text(frame))
+    await redis().spublish(frames_channel(room_id), frames.frame_text(frame))
 
 
 def _apply(standing: Standing, event: dict) -> None:
@@ -114,15 +119,55 @@ class LocalRoom:
         self.seeded.set()
 
 
+class _Shard:
+    """The subscriptions on one Redis node: the whole Redis, or on a Redis
+    Cluster the master of the rooms' slots (SSUBSCRIBE is served there)."""
+
+    def __init__(self, url: str):
+        self.client = aioredis.Redis.from_url(url, decode_responses=True)
+        self.pubsub = self.client.pubsub()
+        self.channels: set[str] = set()
+        self.reader: asyncio.Task | None = None
+
+    async def close(self) -> None:
+        try:
+            await self.pubsub.aclose()
+            await self.client.aclose()
+        except Exception:  # the node is gone already
+            pass
+
+
+async def node_url(channel: str) -> str:
+    """The Redis URL serving `channel`'s slot: REDIS_URL's own node, or on a
+    cluster the master the client's slot map names."""
+    if not settings.REDIS_CLUSTER:
+        return settings.REDIS_URL
+    client = redis()
+    await client.initialize()  # reads the slot map once, before the first command
+    node = client.get_node_from_key(channel)
+    return urlsplit(settings.REDIS_URL)._replace(netloc=_netloc(node.host, node.port)).geturl()
+
+
+def _netloc(host: str, port: int) -> str:
+    url = urlsplit(settings.REDIS_URL)
+    credentials = url.netloc.rpartition("@")[0]
+    return f"{credentials}@{host}:{port}" if credentials else f"{host}:{port}"
+
+
 class RoomFanout:
-    """This event loop's subscriptions: room channel → the local room."""
+    """This event loop's subscriptions: room channel → the local room, over
+    a subscription per Redis node (rooms on one node share it).
+
+    When a node's connection fails, the rooms on it go: their sockets are
+    closed to reconnect (rooms.consumers), and enter again on whichever
+    node serves the room by then (a replica promoted on a cluster). Rooms on
+    other nodes notice nothing."""
 
     def __init__(self):
         self.rooms: dict[str, LocalRoom] = {}
         self._lock = asyncio.Lock()
-        self._client = aioredis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
-        self._pubsub = self._client.pubsub()
-        self._reader: asyncio.Task | None = None
+        self._shards: dict[str, _Shard] = {}  # node URL → its subscriptions
+        self._shard_of: dict[str, _Shard] = {}  # channel → its node's
         self._seeds: set[asyncio.Task] = set()
 
     async def join(self, room_id, socket: Socket) -> None:
@@ -134,12 +179,10 @@ class RoomFanout:
                 # In the map before subscribing: the confirmation starts its first read.
                 room = self.rooms[channel] = LocalRoom(room_id)
                 try:
-                    await self._pubsub.subscribe(channel)
+                    await self._subscribe(channel)
                 except BaseException:
                     del self.rooms[channel]
                     raise
-                if self._reader is None or self._reader.done():
-                    self._reader = asyncio.create_task(self._read(), name="room-fanout")
             room.sockets.add(socket)
         try:
             async with asyncio.timeout(SEED_TIMEOUT_S):
@@ -147,6 +190,22 @@ class RoomFanout:
         except BaseException:
             await self.leave(room_id, socket)
             raise
+
+    async def _subscribe(self, channel: str) -> None:
+        url = await node_url(channel)
+        shard = self._shards.get(url)
+        if shard is None:
+            shard = self._shards[url] = _Shard(url)
+        try:
+            await shard.pubsub.ssubscribe(channel)
+        except BaseException:
+            if not shard.channels:
+                await self._drop(shard)
+            raise
+        shard.channels.add(channel)
+        self._shard_of[channel] = shard
+        if shard.reader is None:
+            shard.reader = asyncio.create_task(self._read(shard), name=f"room-fanout {url}")
 
     async def leave(self, room_id, socket: Socket) -> None:
         channel = frames_channel(room_id)
@@ -158,7 +217,10 @@ class RoomFanout:
             if not room.sockets:
                 del self.rooms[channel]
                 room.closed = True
-                await self._pubsub.unsubscribe(channel)
+                shard = self._shard_of.pop(channel, None)
+                if shard is not None:
+                    shard.channels.discard(channel)
+                    await shard.pubsub.sunsubscribe(channel)
 
     def occupied(self, room_id, at_ms: int, but: int) -> set[Tile]:
         """The tiles the others in the room stand on or are stepping onto."""
@@ -170,25 +232,26 @@ class RoomFanout:
         room = self.rooms.get(frames_channel(room_id))
         return room.furniture if room else None
 
-    async def _read(self) -> None:
+    async def _read(self, shard: _Shard) -> None:
         while True:
             try:
-                message = await self._pubsub.get_message(timeout=None)
+                message = await shard.pubsub.get_message(timeout=None)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # Redis went away: redis-py reconnects and resubscribes on the next read
-                log.exception("room fan-out: reading from Redis failed")
-                await asyncio.sleep(0.5)
-                continue
+            except Exception:
+                log.warning("room fan-out: the Redis node of %d rooms failed; their sockets reconnect",
+                            len(shard.channels), exc_info=True)
+                await self._lost(shard)
+                return
             room = self.rooms.get(message["channel"]) if message else None
             if room is None:
                 continue
-            if message["type"] == "subscribe":
-                # Subscribed (again, after a reconnect): frames from now on arrive, so read the room.
+            if message["type"] == "ssubscribe":
+                # Subscribed: frames from now on arrive, so read the room.
                 task = asyncio.create_task(room.seed())
                 self._seeds.add(task)
                 task.add_done_callback(self._seeds.discard)
-            elif message["type"] == "message":
+            elif message["type"] == "smessage":
                 try:
                     room.observe(orjson.loads(message["data"]))
                 except (ValueError, TypeError, KeyError, IndexError, AttributeError):
@@ -200,6 +263,34 @@ class RoomFanout:
                         await socket.send_frame(frame)
                     except Exception:  # one broken socket must not starve the others
                         log.exception("room fan-out: a socket refused a frame")
+
+    async def _lost(self, shard: _Shard) -> None:
+        """The node's frames may have been missed and its rooms may have moved
+        (a failover): its rooms' sockets go, to come back through join()."""
+        async with self._lock:
+            lost = [self.rooms.pop(channel) for channel in shard.channels if channel in self.rooms]
+            for channel in shard.channels:
+                self._shard_of.pop(channel, None)
+            shard.channels.clear()
+            await self._drop(shard)
+        if settings.REDIS_CLUSTER:
+            try:  # read where the rooms are now, for the sockets coming back
+                await redis().nodes_manager.initialize()
+            except Exception:
+                log.warning("room fan-out: the cluster's slot map could not be read yet", exc_info=True)
+        for room in lost:
+            room.closed = True
+            for socket in list(room.sockets):
+                try:
+                    await socket.lost()
+                except Exception:
+                    log.exception("room fan-out: closing a socket of a lost room failed")
+
+    async def _drop(self, shard: _Shard) -> None:
+        for url, known in list(self._shards.items()):
+            if known is shard:
+                del self._shards[url]
+        await shard.close()
 
 
 fanout = per_loop(RoomFanout)

@@ -1,17 +1,26 @@
 """Live room state in Redis, so any daphne process can serve any room.
 
-    live:room:<room id>        hash  user id → avatar JSON (path, start time, conn ...)
-    live:room:<room id>:seen   hash  user id → last heartbeat (ms)
-    live:room:<room id>:seq    the number of the room's last change of who is in it
-    live:user:<user id>        JSON  {room, conn, channel} of the player's one socket
-    room-frames:<room id>      pub/sub channel of the room's broadcasts (rooms.fanout)
+    live:room:{room:<id>}          hash  user id → avatar JSON (path, start time, conn, claim ...)
+    live:room:{room:<id>}:seen     hash  user id → last heartbeat (ms)
+    live:room:{room:<id>}:seq      the number of the room's last change of who is in it
+    live:room:{room:<id>}:outbox:<prefix>  its parked events (habbo.bus.outbox)
+    live:user:{user:<id>}          JSON  {room, conn, channel, claim} of the player's one socket
+    live:user:{user:<id>}:claims   the number of the player's last claim
+    room-frames:{room:<id>}        sharded pub/sub channel of the room's broadcasts (rooms.fanout)
 
-Writes that must not race (entering with capacity and taking over the
-player's other socket, leaving, moving, dancing) are Lua scripts that check
-the connection id, so a stale socket never overwrites a new one; new looks
-(rooms.appearance) change only the looks, whichever socket owns the avatar.
-A move also publishes its walk frame (rooms.fanout) in the same script: one
-round trip, and nobody sees a walk that was not stored.
+A room's keys and channel share a hash tag, so on a Redis Cluster they live
+on one shard, its scripts run there, and its frames (SPUBLISH) stay there.
+Writes that must not race (entering with capacity, leaving, moving, dancing)
+are Lua scripts that check the connection id, so a stale socket never
+overwrites a new one; new looks (rooms.appearance) change only the looks,
+whichever socket owns the avatar. A move also publishes its walk frame
+(rooms.fanout) in the same script: one round trip, and nobody sees a walk
+that was not stored.
+
+A player's one socket is on their own shard, not the room's, so entering
+takes two steps: the socket claims the player (a number that only grows),
+then enters the room with that number; the highest claim owns the avatar,
+whichever step runs first (see _CLAIM and _ENTER).
 """
 
 import json
@@ -20,8 +29,8 @@ import time
 import orjson
 from dataclasses import dataclass
 
-from habbo.bus.outbox import outbox_key
-from habbo.redis import redis, run_script, sync_redis
+from habbo.bus.outbox import outbox_key, outbox_listed
+from habbo.redis import redis, run_script, run_script_sync, sync_redis, tag
 from rooms.frames import AvatarView, Frame, UserEntered, UserLeft, Walk, frame_text
 from rooms.pathfinding import Tile
 
@@ -33,7 +42,7 @@ def now_ms() -> int:
 
 
 def frames_channel(room_id) -> str:
-    return f"room-frames:{room_id}"
+    return f"room-frames:{tag('room', room_id)}"
 
 
 @dataclass
@@ -48,6 +57,7 @@ class Avatar:
     visit: str
     motto: str = ""
     dance: int = 0  # 0, or the dance (1-4) it dances until it walks
+    claim: int = 0  # the player's claim (_CLAIM) its socket entered with
 
     @classmethod
     def from_json(cls, raw: str) -> "Avatar":
@@ -114,11 +124,24 @@ local function occupancy(room_key, seq_key)
   return redis.call('HLEN', room_key), seq
 end
 """
-# Enter and take the player over from their other socket in one step, so
-# whichever socket enters last owns both the avatar and the player's one
-# socket (live:user), under any interleaving of two entries. A player already
-# here keeps their avatar (path, visit), now on this connection; a newcomer
-# is announced (user_entered) in the same step. A newcomer stepping in from
+# A socket claims the player: it becomes their one socket, with the next
+# claim number, and learns the socket it replaced (ARGV[1]: {room, conn,
+# channel}). The numbers are kept a day past the last claim, far longer
+# than an avatar outlives its socket (rooms.presence.reap).
+_CLAIM = """
+local claim = redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], 86400)
+local previous = redis.call('GET', KEYS[1])
+local mine = cjson.decode(ARGV[1])
+mine['claim'] = claim
+redis.call('SET', KEYS[1], cjson.encode(mine))
+return {claim, previous}
+"""
+# Enter with claim ARGV[7]. A player already here keeps their avatar (path,
+# visit), now on this connection, unless a later claim owns it (then this
+# socket was replaced before it got in); a newcomer is announced
+# (user_entered) in the same step. So under any interleaving of two
+# entries the later claim owns the avatar. A newcomer stepping in from
 # the door to tile ARGV[10], ARGV[11] enters only if nobody stands on it,
 # steps onto it or heads for it at time ARGV[12] (as rooms.movement.taken_tiles
 # sees it): two entering at once never pick the same tile.
@@ -141,8 +164,10 @@ local existing = redis.call('HGET', KEYS[1], ARGV[1])
 local raw, outcome = ARGV[2], 1
 if existing then
   local avatar = cjson.decode(existing)
+  if (avatar['claim'] or 0) > tonumber(ARGV[7]) then return {4} end
   avatar['conn'] = ARGV[5]
   avatar['channel'] = ARGV[6]
+  avatar['claim'] = tonumber(ARGV[7])
   raw, outcome = cjson.encode(avatar), 2
 elseif redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
   return {0}
@@ -151,14 +176,12 @@ elseif ARGV[10] ~= '' and taken(tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber
 end
 redis.call('HSET', KEYS[1], ARGV[1], raw)
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
-local previous = redis.call('GET', KEYS[3])
-redis.call('SET', KEYS[3], ARGV[7])
 local present, seq = 0, 0
 if outcome == 1 then
-  present, seq = occupancy(KEYS[1], KEYS[4])
-  redis.call('PUBLISH', ARGV[8], ARGV[9])
+  present, seq = occupancy(KEYS[1], KEYS[3])
+  redis.call('SPUBLISH', ARGV[8], ARGV[9])
 end
-return {outcome, raw, previous, present, seq}
+return {outcome, raw, present, seq}
 """ % {"step": STEP_MS}
 # Move an avatar, and announce it, only if it still belongs to connection ARGV[2].
 # Only its walk is taken from ARGV[3]: its looks may have changed since this
@@ -171,7 +194,7 @@ if avatar['conn'] ~= ARGV[2] then return 0 end
 local moved = cjson.decode(ARGV[3])
 avatar['path'], avatar['started_at'], avatar['dance'] = moved['path'], moved['started_at'], 0
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(avatar))
-redis.call('PUBLISH', ARGV[4], ARGV[5])
+redis.call('SPUBLISH', ARGV[4], ARGV[5])
 return 1
 """
 # Change some of an avatar's fields (ARGV[3], a JSON object) and announce it
@@ -183,7 +206,7 @@ local avatar = cjson.decode(raw)
 if ARGV[2] ~= '' and avatar['conn'] ~= ARGV[2] then return 0 end
 for field, value in pairs(cjson.decode(ARGV[3])) do avatar[field] = value end
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(avatar))
-redis.call('PUBLISH', ARGV[4], ARGV[5])
+redis.call('SPUBLISH', ARGV[4], ARGV[5])
 return 1
 """
 # Remove an avatar if it still belongs to connection ARGV[2], announce it,
@@ -195,7 +218,7 @@ local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw or cjson.decode(raw)['conn'] ~= ARGV[2] then return false end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('PUBLISH', ARGV[3], ARGV[4])
+redis.call('SPUBLISH', ARGV[3], ARGV[4])
 local present, seq = occupancy(KEYS[1], KEYS[3])
 if ARGV[5] == '' then return '' end
 local entry = cjson.decode(ARGV[5])
@@ -223,53 +246,59 @@ _RELEASE_USER = """
 local raw = redis.call('GET', KEYS[1])
 if raw and cjson.decode(raw)['conn'] == ARGV[1] then redis.call('DEL', KEYS[1]) end
 """
-# Give the player's one socket back to the one this connection replaced
-# (ARGV[2], in room KEYS[2]), unless another socket has claimed it since, and
-# only if that socket is still in its room: else nobody holds it.
+# Give the player's one socket back to ARGV[2] ('': nobody), unless another
+# socket than this connection (ARGV[1]) has claimed it since.
 _RESTORE_USER = """
 local raw = redis.call('GET', KEYS[1])
 if not raw or cjson.decode(raw)['conn'] ~= ARGV[1] then return end
-if ARGV[2] ~= '' then
-  local avatar = redis.call('HGET', KEYS[2], ARGV[3])
-  if avatar and cjson.decode(avatar)['conn'] == cjson.decode(ARGV[2])['conn'] then
-    redis.call('SET', KEYS[1], ARGV[2])
-    return
-  end
-end
-redis.call('DEL', KEYS[1])
+if ARGV[2] ~= '' then redis.call('SET', KEYS[1], ARGV[2]) else redis.call('DEL', KEYS[1]) end
 """
 
-JOINED, REJOINED, FULL, TAKEN = 1, 2, 0, 3
+JOINED, REJOINED, FULL, TAKEN, SUPERSEDED = 1, 2, 0, 3, 4
+
+
+@dataclass(frozen=True)
+class Claim:
+    number: int
+    previous: dict | None  # the player's socket this one replaced: {room, conn, channel, claim}
 
 
 @dataclass(frozen=True)
 class Entry:
-    outcome: int  # JOINED, REJOINED (the player was here on another socket), FULL or TAKEN (the target)
+    # JOINED, REJOINED (the player was here on another socket), FULL, TAKEN
+    # (the target), or SUPERSEDED (a later claim of the player owns the avatar)
+    outcome: int
     avatar: Avatar | None  # as stored: a player already here keeps their path and visit
-    previous: dict | None  # the player's socket this one replaced: {room, conn, channel}
     present: int  # JOINED: players in the room after, and the change's number (see _OCCUPANCY)
     seq: int
+
+
+async def claim_user(user_id: int, room_id, conn: str, channel: str) -> Claim:
+    """Become the player's one socket (see _CLAIM); enter with the claim's number."""
+    mine = json.dumps({"room": str(room_id), "conn": conn, "channel": channel})
+    number, previous = await run_script(_CLAIM, [user_key(user_id), claims_key(user_id)], [mine])
+    return Claim(int(number), json.loads(previous) if previous else None)
 
 
 class LiveRoom:
     def __init__(self, room_id):
         self.room_id = str(room_id)
-        self.key = f"live:room:{self.room_id}"
+        self.tag = tag("room", self.room_id)
+        self.key = f"live:room:{self.tag}"
         self.seen_key = f"{self.key}:seen"
         self.seq_key = f"{self.key}:seq"
 
     async def join(self, avatar: Avatar, capacity: int, *, target: Tile | None = None) -> "Entry":
-        """Enter the room and become the player's one socket (see _ENTER); a
-        newcomer walking in to `target` only if nobody has taken it meanwhile."""
-        claim = json.dumps({"room": self.room_id, "conn": avatar.conn, "channel": avatar.channel})
+        """Enter the room with the avatar's claim (see _ENTER); a newcomer
+        walking in to `target` only if nobody has taken it meanwhile."""
         entered = frame_text(UserEntered(user=avatar.public()))
-        reply = await run_script(_ENTER, [self.key, self.seen_key, user_key(avatar.id), self.seq_key], [
-            avatar.id, avatar.to_json(), capacity, now_ms(), avatar.conn, avatar.channel, claim,
+        reply = await run_script(_ENTER, [self.key, self.seen_key, self.seq_key], [
+            avatar.id, avatar.to_json(), capacity, now_ms(), avatar.conn, avatar.channel, avatar.claim,
             frames_channel(self.room_id), entered, *(target or ("", "")), avatar.started_at])
-        if reply[0] in (FULL, TAKEN):
-            return Entry(reply[0], None, None, 0, 0)
-        outcome, raw, previous, present, seq = reply
-        return Entry(outcome, Avatar.from_json(raw), json.loads(previous) if previous else None, present, seq)
+        if reply[0] in (FULL, TAKEN, SUPERSEDED):
+            return Entry(reply[0], None, 0, 0)
+        outcome, raw, present, seq = reply
+        return Entry(outcome, Avatar.from_json(raw), present, seq)
 
     async def move(self, avatar: Avatar, frame: Walk) -> bool:
         """Store a moved avatar and broadcast `frame` to the room, unless
@@ -285,8 +314,7 @@ class LiveRoom:
     def change_sync(self, user_id: int, fields: dict, frame: Frame) -> bool:
         """change() for synchronous code (a view), whichever socket owns the
         avatar; False if the player has no avatar here."""
-        script = sync_redis().register_script(_CHANGE)
-        return bool(script([self.key], self._change_args(user_id, "", fields, frame)))
+        return bool(run_script_sync(_CHANGE, [self.key], self._change_args(user_id, "", fields, frame)))
 
     def _change_args(self, user_id: int, conn: str, fields: dict, frame: Frame) -> list:
         return [user_id, conn, orjson.dumps(fields).decode(), frames_channel(self.room_id), frame_text(frame)]
@@ -304,7 +332,9 @@ class LiveRoom:
 
     async def _remove(self, user_id: int, conn: str, outbox_entry: str) -> str | None:
         left = frame_text(UserLeft(user=user_id))
-        return await run_script(_REMOVE, [self.key, self.seen_key, self.seq_key, outbox_key()], [
+        if outbox_entry:
+            await outbox_listed(self.tag)
+        return await run_script(_REMOVE, [self.key, self.seen_key, self.seq_key, outbox_key(self.tag)], [
             user_id, conn, frames_channel(self.room_id), left, outbox_entry])
 
     async def get(self, user_id: int) -> Avatar | None:
@@ -342,13 +372,21 @@ class LiveRoom:
 
 
 def user_key(user_id: int) -> str:
-    return f"live:user:{user_id}"
+    return f"live:user:{tag('user', user_id)}"
+
+
+def claims_key(user_id: int) -> str:
+    return f"{user_key(user_id)}:claims"
 
 
 def rooms_of(user_ids: list[int]) -> dict[int, str]:
     """The room each player's one room socket is in (synchronous code), for
-    those in one; one Redis round trip however many players."""
-    sockets = sync_redis().mget([user_key(uid) for uid in user_ids]) if user_ids else []
+    those in one; one pipeline however many players (on a cluster, a round
+    trip per shard: the players' keys are on their own slots)."""
+    with sync_redis().pipeline(transaction=False) as pipe:
+        for uid in user_ids:
+            pipe.get(user_key(uid))
+        sockets = pipe.execute() if user_ids else []
     return {uid: json.loads(raw)["room"] for uid, raw in zip(user_ids, sockets) if raw}
 
 
@@ -361,8 +399,12 @@ async def release_user(user_id: int, conn: str) -> None:
 
 
 async def restore_user(user_id: int, conn: str, previous: dict | None) -> None:
-    """Undo an entry's claim of the player's one socket (the entry failed)."""
-    previous_room = LiveRoom(previous["room"]).key if previous else user_key(user_id)
-    await run_script(
-        _RESTORE_USER, [user_key(user_id), previous_room], [conn, json.dumps(previous) if previous else "", user_id]
-    )
+    """Undo an entry's claim of the player's one socket (the entry failed):
+    back to the socket it replaced if that one is still in its room (read
+    first: the room is on another shard), else nobody holds it."""
+    back = ""
+    if previous:
+        avatar = await LiveRoom(previous["room"]).get(user_id)
+        if avatar is not None and avatar.conn == previous["conn"]:
+            back = json.dumps(previous)
+    await run_script(_RESTORE_USER, [user_key(user_id)], [conn, back])

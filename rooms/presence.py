@@ -2,6 +2,7 @@
 whose socket or process is gone. Entering and leaving are durable events
 (room.user_entered / room.user_left) for the room-stats and visit-log consumers."""
 
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -14,14 +15,19 @@ from habbo import presence
 from habbo.bus import outbox
 from habbo.bus.producer import EventBusUnavailable, apublish
 from habbo.models import User
+from habbo.redis import REDIS_DOWN
 from rooms.events import UserEntered, UserLeft
 from rooms.floorplan import FloorPlan
 from rooms.frames import Frame, RoomView, Snapshot, frame_text
 from rooms.fanout import fanout
-from rooms.live import FULL, JOINED, TAKEN, Avatar, LiveRoom, now_ms, release_user, restore_user
+from rooms.live import (
+    FULL, JOINED, SUPERSEDED, TAKEN, Avatar, LiveRoom, claim_user, now_ms, release_user, restore_user,
+)
 from rooms.live_furniture import LiveFurniture
 from rooms.models import Room
 from rooms.movement import entry_walk, taken_tiles
+
+log = logging.getLogger(__name__)
 
 
 ENTRY_ATTEMPTS = 5  # an entry whose tile was taken meanwhile looks again, this many times in all
@@ -29,6 +35,10 @@ ENTRY_ATTEMPTS = 5  # an entry whose tile was taken meanwhile looks again, this 
 
 class RoomFull(Exception):
     pass
+
+
+class Replaced(Exception):
+    """The player's later socket owns the avatar: this one lost before it got in."""
 
 
 def room_event(frame: Frame) -> dict:
@@ -62,18 +72,20 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ava
     """Put the player in the room at the door, stepping in to the nearest
     free tile (or where their other socket had them).
 
-    Raises RoomFull, or EventBusUnavailable (then this entry is undone, and
-    the player's other socket, if any, stays where it is).
+    Raises RoomFull, Replaced, or EventBusUnavailable (then this entry is
+    undone, and the player's other socket, if any, stays where it is).
     """
     live = LiveRoom(room.id)
     await reap(room)
+    claim = await claim_user(user.pk, room.id, conn, channel)
     furniture = fanout().furniture(room.id)
     blocked = furniture.blocking if furniture else set()
     visit = uuid.uuid4().hex
     for attempt in range(ENTRY_ATTEMPTS):
         now = now_ms()
         path = entry_walk(room.plan, blocked, taken_tiles(await live.standing(), now, but=user.pk))
-        fresh = Avatar(user.pk, user.username, user.figure, path, now, conn, channel, visit, motto=user.motto)
+        fresh = Avatar(user.pk, user.username, user.figure, path, now, conn, channel, visit, motto=user.motto,
+                       claim=claim.number)
         # Someone else may take the tile before this entry is stored: then
         # look again; the last attempt enters whatever happened meanwhile.
         target = path[-1] if len(path) > 1 and attempt < ENTRY_ATTEMPTS - 1 else None
@@ -81,7 +93,10 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ava
         if entry.outcome != TAKEN:
             break
     if entry.outcome == FULL:
+        await restore_user(user.pk, conn, claim.previous)
         raise RoomFull
+    if entry.outcome == SUPERSEDED:
+        raise Replaced
     if entry.outcome == JOINED:
         entered = UserEntered(room_id=room.id, user_id=user.pk, visit_id=fresh.visit, present=entry.present,
                               seq=entry.seq)
@@ -93,19 +108,26 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ava
             if not await _take_out(room, entry.avatar, actor=user.pk, publish=False):
                 # ... unless another socket of the player took the avatar over
                 # meanwhile: the visit goes on, so its start must be told.
-                await outbox.park(entered, actor=user.pk)
-            await restore_user(user.pk, conn, entry.previous)
+                await outbox.park(entered, actor=user.pk, tagged=live.tag)
+            await restore_user(user.pk, conn, claim.previous)
             raise
     # Only now, with the player in, does their other socket (if any) go.
-    if entry.previous and entry.previous["conn"] != conn:
-        await get_channel_layer().send(entry.previous["channel"], {"type": "room.replaced"})
+    if claim.previous and claim.previous["conn"] != conn:
+        await get_channel_layer().send(claim.previous["channel"], {"type": "room.replaced"})
     await presence.changed(user.pk)
     return entry.avatar
 
 
 async def leave(room: LoadedRoom, avatar: Avatar) -> None:
-    """Take the avatar out, unless a newer socket of the same player owns it."""
-    await release_user(avatar.id, avatar.conn)
+    """Take the avatar out, unless a newer socket of the same player owns it.
+
+    On a Redis Cluster the player's claim and the room may be on two shards:
+    one failing does not keep the other (a claim left behind is replaced by
+    the player's next; an avatar left behind is reaped)."""
+    try:
+        await release_user(avatar.id, avatar.conn)
+    except REDIS_DOWN:
+        log.warning("the claim of player %s could not be released", avatar.id, exc_info=True)
     if await _take_out(room, avatar, actor=avatar.id):
         await presence.changed(avatar.id)
 
@@ -127,11 +149,12 @@ async def _take_out(room: LoadedRoom, avatar: Avatar, *, actor: int | None, publ
     """Remove the avatar with its room.user_left parked in the same step, then
     publish that (or leave it to the drain); False if another socket owns the avatar."""
     left = UserLeft(room_id=room.id, user_id=avatar.id, visit_id=avatar.visit)
-    parked = await LiveRoom(room.id).leave(avatar.id, avatar.conn, outbox.entry(left, actor=actor))
+    live = LiveRoom(room.id)
+    parked = await live.leave(avatar.id, avatar.conn, outbox.entry(left, actor=actor))
     if parked is None:
         return False
     if publish:
-        await outbox.publish_parked(parked)
+        await outbox.publish_parked(parked, live.tag)
     return True
 
 

@@ -1,8 +1,8 @@
 """Trading between two players in a room: the negotiation is live state in
 Redis (any web process serves either player), the swap one durable event.
 
-    live:trade:<id>        JSON  the trade (TradeState below)
-    live:trading:<user>    the id of the player's one open trade
+    live:trade:{trades:all}:<id>        JSON  the trade (TradeState below)
+    live:trading:{trades:all}:<user>    the id of the player's one open trade
 
 Each change reads the trade, applies one of TradeState's rules and writes it
 back in a WATCH/MULTI transaction, so two changes at once (two confirms on
@@ -30,7 +30,7 @@ from channels.db import database_sync_to_async
 from redis.exceptions import WatchError
 
 from habbo.bus.producer import apublish_envelope
-from habbo.redis import redis
+from habbo.redis import redis, tag
 from rooms.events import TradeAgreed
 from rooms.frames import TradeClosed, TradePiece, TradeState as TradeFrame
 from rooms.models import Furni
@@ -176,12 +176,19 @@ class Trader:
     channel: str = field(repr=False)
 
 
+# Every trade key under one hash tag: a trade's transactions touch the trade
+# and both players' keys, which on a Redis Cluster must share a slot, and a
+# player's key is found before the trade is. Trades are rare and small, so one
+# slot (one master) holds them all.
+TRADES = tag("trades", "all")
+
+
 def trade_key(trade_id: str) -> str:
-    return f"live:trade:{trade_id}"
+    return f"live:trade:{TRADES}:{trade_id}"
 
 
 def trading_key(user_id: int) -> str:
-    return f"live:trading:{user_id}"
+    return f"live:trading:{TRADES}:{user_id}"
 
 
 async def open_trade(room_id, me: Trader, other: Trader) -> TradeState:
@@ -193,7 +200,8 @@ async def open_trade(room_id, me: Trader, other: Trader) -> TradeState:
     keys = [trading_key(me.id), trading_key(other.id)]
     async with redis().pipeline(transaction=True) as pipe:
         await pipe.watch(*keys)
-        if any(await pipe.mget(keys)):
+        # One GET each: a cluster's pipeline has no MGET.
+        if any([await pipe.get(key) for key in keys]):
             raise TradeNotAllowed("busy")
         pipe.multi()
         pipe.set(trade_key(trade.id), trade.to_json(), ex=TRADE_TTL_S)

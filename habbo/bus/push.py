@@ -67,7 +67,7 @@ def group_send_all(pushes: list) -> None:
     asyncio.run_coroutine_threadsafe(_send_all(pushes), _event_loop()).result(PUSH_TIMEOUT_S)
 
 
-# The targets of a stored follow-up event and of a stored Redis PUBLISH (a
+# The targets of a stored follow-up event and of a stored Redis SPUBLISH (a
 # room's frame, which web processes fan out); never channel-layer group names.
 KAFKA = "kafka"
 REDIS = "redis"
@@ -79,7 +79,7 @@ async def _send_all(pushes: list) -> None:
     if frames := [message for target, message in pushes if target == REDIS]:
         async with redis().pipeline(transaction=False) as pipe:
             for frame in frames:
-                pipe.publish(frame["channel"], frame["data"])
+                pipe.spublish(frame["channel"], frame["data"])
             await pipe.execute()
     events = [message for target, message in pushes if target == KAFKA]
     if events:
@@ -230,8 +230,8 @@ def publish_on_commit(topic: str, envelope: Envelope) -> None:
 
 
 def publish_on_redis_on_commit(channel: str, data: str) -> None:
-    """PUBLISH on a Redis channel once the transaction has committed (stored
-    with the batch's pushes in a consumer)."""
+    """SPUBLISH on a sharded Redis channel (a room's frames) once the
+    transaction has committed (stored with the batch's pushes in a consumer)."""
     push_on_commit(REDIS, {"channel": channel, "data": data})
 
 

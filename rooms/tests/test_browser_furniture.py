@@ -182,7 +182,7 @@ def test_a_client_that_missed_a_furniture_frame_reads_the_furniture_again(daphne
         second = Furni.objects.create(item=lamp, owner=alice, room=room, x=4, y=4)
         Furni.objects.filter(pk=first.pk).update(room=None)
         Room.objects.filter(pk=room.pk).update(furni_seq=3)
-        sync_redis().publish(frames_channel(room.pk), frame_text(FurniRemoved(furni=first.pk, seq=3)))
+        sync_redis().spublish(frames_channel(room.pk), frame_text(FurniRemoved(furni=first.pk, seq=3)))
         connection.close()
         return second
 

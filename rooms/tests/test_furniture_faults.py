@@ -15,12 +15,13 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.core.management import call_command
 from django.db import connection
+from redis import asyncio as aioredis
 
 from conftest import wait_for
 from habbo.bus.producer import publish, publish_envelope
 from habbo.consumers import HotelConsumer
-from habbo.redis import redis
 from rooms.events import FurniMoved, FurniPickedUp, FurniPlaced, TradeAgreed
+from rooms.fanout import node_url
 from rooms.live import frames_channel
 from rooms.models import Furni, Item, Room, Trade
 from rooms.trading import SWAP_IDS
@@ -77,8 +78,9 @@ async def test_a_furniture_consumer_killed_at_random_points_applies_each_change_
     page = WebsocketCommunicator(HotelConsumer.as_asgi(), "/ws/hotel/")
     page.scope["user"] = online
     assert (await page.connect())[0]
-    watched = redis().pubsub()
-    await watched.subscribe(frames_channel(rooms[0].pk))
+    channel = frames_channel(rooms[0].pk)
+    watched = aioredis.Redis.from_url(await node_url(channel), decode_responses=True).pubsub()
+    await watched.ssubscribe(channel)
 
     def publish_all():
         for event, actor in events:

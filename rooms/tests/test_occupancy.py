@@ -33,9 +33,9 @@ def player_count(room) -> int:
     return room.player_count
 
 
-def parked() -> list[dict]:
+def parked(room) -> list[dict]:
     async def read():
-        return [json.loads(raw) for raw in await redis().lrange(outbox_key(), 0, -1)]
+        return [json.loads(raw) for raw in await redis().lrange(outbox_key(LiveRoom(room.pk).tag), 0, -1)]
 
     return asyncio.run(read())
 
@@ -60,8 +60,8 @@ def test_a_leave_while_kafka_is_down_survives_its_web_process(daphne_server, con
         alice_client.wait()
         # Out of the room and parked in one step; her process is killed while it waits for Kafka.
         wait_for(lambda: alice.pk not in in_room(room), what="alice out of the live room")
-        assert [e["envelope"]["type"] for e in parked()] == ["room.user_left"]
-        assert parked()[0]["envelope"]["payload"]["present"] == 0
+        assert [e["envelope"]["type"] for e in parked(room)] == ["room.user_left"]
+        assert parked(room)[0]["envelope"]["payload"]["present"] == 0
         one.proc.send_signal(signal.SIGKILL)
         one.proc.wait()
 
@@ -69,7 +69,7 @@ def test_a_leave_while_kafka_is_down_survives_its_web_process(daphne_server, con
     two = daphne_server()
     bob_client = wait_for(lambda: _enter_when_kafka_takes_it(two, room, bob), timeout=60, what="bob in the room")
     try:
-        wait_for(lambda: not parked(), timeout=60, what="the outbox drained")
+        wait_for(lambda: not parked(room), timeout=60, what="the outbox drained")
         wait_for(lambda: ProcessedEvent.objects.filter(consumer="room-stats").count() == 3, what="all three applied")
         assert player_count(room) == 1 == len(in_room(room))
     finally:

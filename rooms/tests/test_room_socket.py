@@ -397,7 +397,7 @@ async def test_kafka_down_no_line_is_shown_and_nobody_can_enter(make_player, roo
         assert (await late.closed_with(timeout=15))[0] == 4503
         # Taken out again with its leave parked, so the count follows even if
         # the refused room.user_entered did reach Kafka after all.
-        parked = [json.loads(raw)["envelope"] for raw in await redis().lrange(outbox_key(), 0, -1)]
+        parked = [json.loads(raw)["envelope"] for raw in await redis().lrange(outbox_key(LiveRoom(room.pk).tag), 0, -1)]
         assert [(e["type"], e["payload"]["user_id"], e["payload"]["present"]) for e in parked] == [
             ("room.user_left", late.user.pk, 2)
         ]
