@@ -126,12 +126,17 @@ end
 """
 # A socket claims the player: it becomes their one socket, with the next
 # claim number, and learns the socket it replaced (ARGV[1]: {room, conn,
-# channel}). The numbers are kept a day past the last claim, far longer
-# than an avatar outlives its socket (rooms.presence.reap).
+# channel}). The count is kept a day past the last claim, far longer than an
+# avatar outlives its socket (rooms.presence.reap); a socket open for longer
+# still holds its number here, and the next claim counts on from it.
 _CLAIM = """
 local claim = redis.call('INCR', KEYS[2])
-redis.call('EXPIRE', KEYS[2], 86400)
 local previous = redis.call('GET', KEYS[1])
+if previous then
+  claim = math.max(claim, (cjson.decode(previous)['claim'] or 0) + 1)
+  redis.call('SET', KEYS[2], claim)
+end
+redis.call('EXPIRE', KEYS[2], 86400)
 local mine = cjson.decode(ARGV[1])
 mine['claim'] = claim
 redis.call('SET', KEYS[1], cjson.encode(mine))
