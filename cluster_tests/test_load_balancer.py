@@ -60,9 +60,10 @@ def procfile_web(port: int) -> tuple[list[str], dict[str, str]]:
     return args, dict(assignment.split("=", 1) for assignment in assignments)
 
 
-def start_web(processes, port: int) -> subprocess.Popen:
+def start_web(processes, port: int, **extra: str) -> subprocess.Popen:
+    """A web process as Procfile.cluster runs it, with `extra` settings."""
     args, env = procfile_web(port)
-    proc = processes.start(args, f"web-{port}", **env)
+    proc = processes.start(args, f"web-{port}", **env, **extra)
     wait_for(lambda: accepting(port), timeout=30, what=f"the web process on port {port}")
     return proc
 
