@@ -10,9 +10,10 @@ repeat harmless.
 
 There is an outbox per hash tag (a room's), so the script that parks an
 entry touches keys of one slot on a Redis Cluster. An index of the outboxes
-(a sorted set: tag → when last listed) lets any process find them; a tag is
-listed before its first entry is parked, and unlisted only when its outbox
-is empty and was not listed again for UNLIST_AFTER_S.
+(a sorted set: tag → when first listed, so drains take the oldest first)
+lets any process find them. A tag is listed before an entry is parked in its
+outbox, and again once the entry is left for the drain; a drain unlists an
+outbox it finds empty, then lists it again if an entry came meanwhile.
 """
 
 import asyncio
@@ -25,11 +26,10 @@ from django.conf import settings
 from habbo.bus.events import Envelope, Event
 from habbo.bus.producer import EventBusUnavailable, apublish_envelope
 from habbo.loops import per_loop
-from habbo.redis import redis, run_script
+from habbo.redis import redis
 
 log = logging.getLogger(__name__)
 
-UNLIST_AFTER_S = 60
 DRAIN_OUTBOXES = 20  # outboxes one drain() looks at
 
 
@@ -44,14 +44,9 @@ def _index_key() -> str:
 
 
 async def outbox_listed(tagged: str) -> None:
-    """List the outbox in the index: call before parking an entry in it."""
-    await redis().zadd(_index_key(), {tagged: int(time.time() * 1000)})
-
-
-# Unlist ARGV[1] if it was last listed at ARGV[2] (no entry parked since).
-_UNLIST = """
-if redis.call('ZSCORE', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('ZREM', KEYS[1], ARGV[1]) end
-"""
+    """List the outbox in the index (if it is not yet): before parking an
+    entry in it, and again when the entry is left for the drain."""
+    await redis().zadd(_index_key(), {tagged: int(time.time() * 1000)}, nx=True)
 
 
 def entry(event: Event, *, actor: int | None) -> str:
@@ -65,6 +60,7 @@ async def park(event: Event, *, actor: int | None, tagged: str) -> str:
     parked = entry(event, actor=actor)
     await outbox_listed(tagged)
     await redis().rpush(outbox_key(tagged), parked)
+    await outbox_listed(tagged)
     return parked
 
 
@@ -82,6 +78,7 @@ async def publish_parked(parked: str, tagged: str) -> bool:
         await apublish_envelope(topic, envelope)
     except EventBusUnavailable as exc:
         log.warning("%s %s stays parked: %s", envelope.type, envelope.id, exc)
+        await outbox_listed(tagged)
         return False
     await redis().lrem(outbox_key(tagged), 1, parked)
     return True
@@ -91,13 +88,15 @@ async def drain(limit: int = 50) -> int:
     """Publish parked events, each outbox's oldest first; stop at the first failure."""
     sent = 0
     listed = await redis().zrange(_index_key(), 0, DRAIN_OUTBOXES - 1, withscores=True)
-    for tagged, listed_at in listed:
+    for tagged, _ in listed:
         for parked in await redis().lrange(outbox_key(tagged), 0, limit - 1):
             if not await publish_parked(parked, tagged):
                 return sent
             sent += 1
-        if time.time() * 1000 - listed_at > UNLIST_AFTER_S * 1000 and not await redis().llen(outbox_key(tagged)):
-            await run_script(_UNLIST, [_index_key()], [tagged, int(listed_at)])
+        if not await redis().llen(outbox_key(tagged)):
+            await redis().zrem(_index_key(), tagged)
+            if await redis().llen(outbox_key(tagged)):  # parked meanwhile
+                await outbox_listed(tagged)
     return sent
 
 
