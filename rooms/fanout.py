@@ -26,6 +26,8 @@ import orjson
 from channels.db import database_sync_to_async
 from django.conf import settings
 from redis import asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from habbo.direct_frames import Frame
 from habbo.loops import per_loop
@@ -39,6 +41,7 @@ from rooms.selectors import room_furnishing
 log = logging.getLogger(__name__)
 
 SEED_TIMEOUT_S = 10  # how long a socket waits for its room to be read
+SHARD_CONNECT_TIMEOUT_S = 2
 SEED_RETRY_S = 1
 
 
@@ -119,12 +122,20 @@ class LocalRoom:
         self.seeded.set()
 
 
+class RoomLost(TimeoutError):
+    """The room's Redis node failed while the socket waited to join it."""
+
+
 class _Shard:
     """The subscriptions on one Redis node: the whole Redis, or on a Redis
     Cluster the master of the rooms' slots (SSUBSCRIBE is served there)."""
 
     def __init__(self, url: str):
-        self.client = aioredis.Redis.from_url(url, decode_responses=True)
+        # No retries and a short connect timeout: a dead node must fail fast,
+        # joins and leaves of rooms on other nodes wait behind it (the lock).
+        self.client = aioredis.Redis.from_url(
+            url, decode_responses=True, socket_connect_timeout=SHARD_CONNECT_TIMEOUT_S, retry=Retry(NoBackoff(), 0)
+        )
         self.pubsub = self.client.pubsub()
         self.channels: set[str] = set()
         self.reader: asyncio.Task | None = None
@@ -151,7 +162,17 @@ async def node_url(channel: str) -> str:
 def _netloc(host: str, port: int) -> str:
     url = urlsplit(settings.REDIS_URL)
     credentials = url.netloc.rpartition("@")[0]
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address
     return f"{credentials}@{host}:{port}" if credentials else f"{host}:{port}"
+
+
+async def _read_slot_map() -> None:
+    """Read where the slots are now (after a node failed), if a node answers."""
+    if settings.REDIS_CLUSTER:
+        try:
+            await redis().nodes_manager.initialize()
+        except Exception:
+            log.warning("room fan-out: the cluster's slot map could not be read yet", exc_info=True)
 
 
 class RoomFanout:
@@ -161,7 +182,8 @@ class RoomFanout:
     When a node's connection fails, the rooms on it go: their sockets are
     closed to reconnect (rooms.consumers), and enter again on whichever
     node serves the room by then (a replica promoted on a cluster). Rooms on
-    other nodes notice nothing."""
+    other nodes notice nothing. So does a room whose slot the node gave up
+    (Redis ends its subscription: a slot moved, or a failover by hand)."""
 
     def __init__(self):
         self.rooms: dict[str, LocalRoom] = {}
@@ -171,7 +193,8 @@ class RoomFanout:
         self._seeds: set[asyncio.Task] = set()
 
     async def join(self, room_id, socket: Socket) -> None:
-        """Add the socket; returns once the room's standing is known here."""
+        """Add the socket; returns once the room's standing is known here.
+        Raises TimeoutError (RoomLost: its Redis node failed meanwhile)."""
         channel = frames_channel(room_id)
         async with self._lock:
             room = self.rooms.get(channel)
@@ -187,6 +210,8 @@ class RoomFanout:
         try:
             async with asyncio.timeout(SEED_TIMEOUT_S):
                 await room.seeded.wait()
+            if room.closed:
+                raise RoomLost
         except BaseException:
             await self.leave(room_id, socket)
             raise
@@ -201,10 +226,11 @@ class RoomFanout:
         except BaseException:
             if not shard.channels:
                 await self._drop(shard)
+            await _read_slot_map()  # the node may be gone: the next try asks the right one
             raise
         shard.channels.add(channel)
         self._shard_of[channel] = shard
-        if shard.reader is None:
+        if shard.reader is None or shard.reader.done():
             shard.reader = asyncio.create_task(self._read(shard), name=f"room-fanout {url}")
 
     async def leave(self, room_id, socket: Socket) -> None:
@@ -220,7 +246,10 @@ class RoomFanout:
                 shard = self._shard_of.pop(channel, None)
                 if shard is not None:
                     shard.channels.discard(channel)
-                    await shard.pubsub.sunsubscribe(channel)
+                    try:
+                        await shard.pubsub.sunsubscribe(channel)
+                    except Exception:  # a failed node's connection holds no subscription
+                        log.warning("room fan-out: unsubscribing from %s failed", channel, exc_info=True)
 
     def occupied(self, room_id, at_ms: int, but: int) -> set[Tile]:
         """The tiles the others in the room stand on or are stepping onto."""
@@ -241,7 +270,7 @@ class RoomFanout:
             except Exception:
                 log.warning("room fan-out: the Redis node of %d rooms failed; their sockets reconnect",
                             len(shard.channels), exc_info=True)
-                await self._lost(shard)
+                await self._lose(shard)
                 return
             room = self.rooms.get(message["channel"]) if message else None
             if room is None:
@@ -251,6 +280,11 @@ class RoomFanout:
                 task = asyncio.create_task(room.seed())
                 self._seeds.add(task)
                 task.add_done_callback(self._seeds.discard)
+            elif message["type"] == "sunsubscribe" and message["channel"] in shard.channels:
+                # Not asked for (leave() forgets the channel first): the node gave the slot up.
+                log.warning("room fan-out: Redis ended the subscription to %s; its sockets reconnect",
+                            message["channel"])
+                await self._lose(shard, [message["channel"]])
             elif message["type"] == "smessage":
                 try:
                     room.observe(orjson.loads(message["data"]))
@@ -264,22 +298,23 @@ class RoomFanout:
                     except Exception:  # one broken socket must not starve the others
                         log.exception("room fan-out: a socket refused a frame")
 
-    async def _lost(self, shard: _Shard) -> None:
-        """The node's frames may have been missed and its rooms may have moved
-        (a failover): its rooms' sockets go, to come back through join()."""
+    async def _lose(self, shard: _Shard, channels: list[str] | None = None) -> None:
+        """The frames of these channels (None: all the node's, which failed)
+        may have been missed and their rooms may have moved: the rooms'
+        sockets go, to come back through join()."""
         async with self._lock:
-            lost = [self.rooms.pop(channel) for channel in shard.channels if channel in self.rooms]
-            for channel in shard.channels:
+            gone = [channel for channel in (shard.channels if channels is None else channels)
+                    if channel in shard.channels]
+            lost = [self.rooms.pop(channel) for channel in gone if channel in self.rooms]
+            for channel in gone:
                 self._shard_of.pop(channel, None)
-            shard.channels.clear()
-            await self._drop(shard)
-        if settings.REDIS_CLUSTER:
-            try:  # read where the rooms are now, for the sockets coming back
-                await redis().nodes_manager.initialize()
-            except Exception:
-                log.warning("room fan-out: the cluster's slot map could not be read yet", exc_info=True)
+                shard.channels.discard(channel)
+            if channels is None:
+                await self._drop(shard)
+        await _read_slot_map()  # for the sockets coming back
         for room in lost:
             room.closed = True
+            room.seeded.set()  # sockets still waiting to join give up at once (RoomLost)
             for socket in list(room.sockets):
                 try:
                     await socket.lost()

@@ -3,9 +3,8 @@
     live:room:{room:<id>}          hash  user id → avatar JSON (path, start time, conn, claim ...)
     live:room:{room:<id>}:seen     hash  user id → last heartbeat (ms)
     live:room:{room:<id>}:seq      the number of the room's last change of who is in it
-    live:room:{room:<id>}:outbox:<prefix>  its parked events (habbo.bus.outbox)
+    live:outbox:<prefix>:{room:<id>}  its parked events (habbo.bus.outbox)
     live:user:{user:<id>}          JSON  {room, conn, channel, claim} of the player's one socket
-    live:user:{user:<id>}:claims   the number of the player's last claim
     room-frames:{room:<id>}        sharded pub/sub channel of the room's broadcasts (rooms.fanout)
 
 A room's keys and channel share a hash tag, so on a Redis Cluster they live
@@ -124,19 +123,17 @@ local function occupancy(room_key, seq_key)
   return redis.call('HLEN', room_key), seq
 end
 """
-# A socket claims the player: it becomes their one socket, with the next
-# claim number, and learns the socket it replaced (ARGV[1]: {room, conn,
-# channel}). The count is kept a day past the last claim, far longer than an
-# avatar outlives its socket (rooms.presence.reap); a socket open for longer
-# still holds its number here, and the next claim counts on from it.
+# A socket claims the player: it becomes their one socket, with a claim
+# number that only grows, and learns the socket it replaced (ARGV[1]: {room,
+# conn, channel}). The number is Redis's clock in ms, or one more than the
+# claim it replaces: nothing to keep, and nothing a failover can lose makes
+# a later claim come out lower (as a lost counter could). (Milliseconds: 13
+# digits, which cjson writes exactly; it keeps 14.)
 _CLAIM = """
-local claim = redis.call('INCR', KEYS[2])
+local t = redis.call('TIME')
+local claim = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local previous = redis.call('GET', KEYS[1])
-if previous then
-  claim = math.max(claim, (cjson.decode(previous)['claim'] or 0) + 1)
-  redis.call('SET', KEYS[2], claim)
-end
-redis.call('EXPIRE', KEYS[2], 86400)
+if previous then claim = math.max(claim, (cjson.decode(previous)['claim'] or 0) + 1) end
 local mine = cjson.decode(ARGV[1])
 mine['claim'] = claim
 redis.call('SET', KEYS[1], cjson.encode(mine))
@@ -281,7 +278,7 @@ class Entry:
 async def claim_user(user_id: int, room_id, conn: str, channel: str) -> Claim:
     """Become the player's one socket (see _CLAIM); enter with the claim's number."""
     mine = json.dumps({"room": str(room_id), "conn": conn, "channel": channel})
-    number, previous = await run_script(_CLAIM, [user_key(user_id), claims_key(user_id)], [mine])
+    number, previous = await run_script(_CLAIM, [user_key(user_id)], [mine])
     return Claim(int(number), json.loads(previous) if previous else None)
 
 
@@ -378,10 +375,6 @@ class LiveRoom:
 
 def user_key(user_id: int) -> str:
     return f"live:user:{tag('user', user_id)}"
-
-
-def claims_key(user_id: int) -> str:
-    return f"{user_key(user_id)}:claims"
 
 
 def rooms_of(user_ids: list[int]) -> dict[int, str]:

@@ -21,7 +21,7 @@ from rooms.floorplan import FloorPlan
 from rooms.frames import Frame, RoomView, Snapshot, frame_text
 from rooms.fanout import fanout
 from rooms.live import (
-    FULL, JOINED, SUPERSEDED, TAKEN, Avatar, LiveRoom, claim_user, now_ms, release_user, restore_user,
+    FULL, JOINED, SUPERSEDED, TAKEN, Avatar, Entry, LiveRoom, claim_user, now_ms, release_user, restore_user,
 )
 from rooms.live_furniture import LiveFurniture
 from rooms.models import Room
@@ -78,27 +78,18 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ava
     live = LiveRoom(room.id)
     await reap(room)
     claim = await claim_user(user.pk, room.id, conn, channel)
-    furniture = fanout().furniture(room.id)
-    blocked = furniture.blocking if furniture else set()
-    visit = uuid.uuid4().hex
-    for attempt in range(ENTRY_ATTEMPTS):
-        now = now_ms()
-        path = entry_walk(room.plan, blocked, taken_tiles(await live.standing(), now, but=user.pk))
-        fresh = Avatar(user.pk, user.username, user.figure, path, now, conn, channel, visit, motto=user.motto,
-                       claim=claim.number)
-        # Someone else may take the tile before this entry is stored: then
-        # look again; the last attempt enters whatever happened meanwhile.
-        target = path[-1] if len(path) > 1 and attempt < ENTRY_ATTEMPTS - 1 else None
-        entry = await live.join(fresh, room.capacity, target=target)
-        if entry.outcome != TAKEN:
-            break
+    try:
+        entry = await _join(room, user, conn, channel, claim.number)
+    except BaseException:  # e.g. the room's Redis node failed: the claim must not name a socket that never got in
+        await _give_back(user.pk, conn, claim.previous)
+        raise
     if entry.outcome == FULL:
         await restore_user(user.pk, conn, claim.previous)
         raise RoomFull
     if entry.outcome == SUPERSEDED:
         raise Replaced
     if entry.outcome == JOINED:
-        entered = UserEntered(room_id=room.id, user_id=user.pk, visit_id=fresh.visit, present=entry.present,
+        entered = UserEntered(room_id=room.id, user_id=user.pk, visit_id=entry.avatar.visit, present=entry.present,
                               seq=entry.seq)
         try:
             await apublish(entered, actor=user.pk)
@@ -113,9 +104,39 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ava
             raise
     # Only now, with the player in, does their other socket (if any) go.
     if claim.previous and claim.previous["conn"] != conn:
-        await get_channel_layer().send(claim.previous["channel"], {"type": "room.replaced"})
+        try:
+            await get_channel_layer().send(claim.previous["channel"], {"type": "room.replaced"})
+        except REDIS_DOWN:  # the player is in; that socket finds its avatar gone at its next heartbeat
+            log.warning("player %s's replaced socket could not be told", user.pk, exc_info=True)
     await presence.changed(user.pk)
     return entry.avatar
+
+
+async def _join(room: LoadedRoom, user: User, conn: str, channel: str, claim: int) -> Entry:
+    live = LiveRoom(room.id)
+    furniture = fanout().furniture(room.id)
+    blocked = furniture.blocking if furniture else set()
+    visit = uuid.uuid4().hex
+    for attempt in range(ENTRY_ATTEMPTS):
+        now = now_ms()
+        path = entry_walk(room.plan, blocked, taken_tiles(await live.standing(), now, but=user.pk))
+        fresh = Avatar(user.pk, user.username, user.figure, path, now, conn, channel, visit, motto=user.motto,
+                       claim=claim)
+        # Someone else may take the tile before this entry is stored: then
+        # look again; the last attempt enters whatever happened meanwhile.
+        target = path[-1] if len(path) > 1 and attempt < ENTRY_ATTEMPTS - 1 else None
+        entry = await live.join(fresh, room.capacity, target=target)
+        if entry.outcome != TAKEN:
+            break
+    return entry
+
+
+async def _give_back(user_id: int, conn: str, previous: dict | None) -> None:
+    """restore_user(), as far as Redis lets it now."""
+    try:
+        await restore_user(user_id, conn, previous)
+    except REDIS_DOWN:
+        log.warning("the claim of player %s could not be given back", user_id, exc_info=True)
 
 
 async def leave(room: LoadedRoom, avatar: Avatar) -> None:
@@ -124,12 +145,16 @@ async def leave(room: LoadedRoom, avatar: Avatar) -> None:
     On a Redis Cluster the player's claim and the room may be on two shards:
     one failing does not keep the other (a claim left behind is replaced by
     the player's next; an avatar left behind is reaped)."""
+    await _release(avatar)
+    if await _take_out(room, avatar, actor=avatar.id):
+        await presence.changed(avatar.id)
+
+
+async def _release(avatar: Avatar) -> None:
     try:
         await release_user(avatar.id, avatar.conn)
     except REDIS_DOWN:
         log.warning("the claim of player %s could not be released", avatar.id, exc_info=True)
-    if await _take_out(room, avatar, actor=avatar.id):
-        await presence.changed(avatar.id)
 
 
 async def reap(room: LoadedRoom) -> None:
@@ -140,7 +165,7 @@ async def reap(room: LoadedRoom) -> None:
         # Published by the drain below: one by one here, each could wait for
         # Kafka while the room's heartbeat (or an entry) waits behind it.
         if await _take_out(room, avatar, actor=None, publish=False):
-            await release_user(avatar.id, avatar.conn)
+            await _release(avatar)
             await presence.changed(avatar.id)
     outbox.drain_soon()
 
@@ -155,6 +180,8 @@ async def _take_out(room: LoadedRoom, avatar: Avatar, *, actor: int | None, publ
         return False
     if publish:
         await outbox.publish_parked(parked, live.tag)
+    else:
+        await outbox.outbox_listed(live.tag)
     return True
 
 
