@@ -6,8 +6,8 @@
 #
 # `up` starts the nodes that are not running: a node that stopped (killed by
 # a test) rejoins with its nodes.conf, as a replica if its replica took over.
-# With no node running the cluster holds nothing worth keeping (no
-# persistence), so it is made afresh: no stale nodes.conf to disagree.
+# With no node running, this test cluster is made afresh (what a test run
+# left is not worth keeping): no stale nodes.conf or append-only file.
 
 REDIS_CLUSTER_DIR="$VAR/redis-cluster"
 
@@ -83,7 +83,8 @@ redis_cluster_up() {
       break
     done
   fi
-  [ "$fresh" = yes ] && rm -f "$REDIS_CLUSTER_DIR"/*/nodes.conf "$REDIS_CLUSTER_DIR"/*/*.rdb
+  [ "$fresh" = yes ] && rm -rf "$REDIS_CLUSTER_DIR"/*/nodes.conf "$REDIS_CLUSTER_DIR"/*/*.rdb \
+    "$REDIS_CLUSTER_DIR"/*/appendonlydir
   for port in "${REDIS_CLUSTER_PORTS[@]}"; do
     rnode_running "$port" && continue
     port_open "$port" && die "redis-cluster: port $port is taken by another program"
