@@ -30,7 +30,10 @@ from rooms.movement import entry_walk, taken_tiles
 log = logging.getLogger(__name__)
 
 
-ENTRY_ATTEMPTS = 5  # an entry whose tile was taken meanwhile looks again, this many times in all
+# An entry whose tile was taken meanwhile looks again, this many times in
+# all: each time another player got in, so a room's worth entering at once
+# all find a tile of their own before the last attempt enters regardless.
+ENTRY_ATTEMPTS = 25
 
 
 class RoomFull(Exception):
