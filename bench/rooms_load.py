@@ -39,7 +39,7 @@ def setup_django(database_url: str):
     call_command("kafka_topics", verbosity=0)
 
 
-def make_world(clients: int, rooms: int) -> tuple[list[str], list[tuple[str, str]]]:
+def make_world(clients: int, rooms: int, side: int = 16) -> tuple[list[str], list[tuple[str, str]]]:
     """Rooms and logged-in players (session keys) for the run."""
     from habbo.models import User
     from rooms.models import MAX_CAPACITY, Room
@@ -50,14 +50,15 @@ def make_world(clients: int, rooms: int) -> tuple[list[str], list[tuple[str, str
     if per_room > MAX_CAPACITY:
         raise SystemExit(f"{per_room} players per room: a room holds at most {MAX_CAPACITY}")
     capacity = max(per_room, 25)
+    floor_plan = "\n".join(["0" * side] * side)
     for i in range(rooms):
         room, _ = Room.objects.get_or_create(
             name=f"Bench room {i:03d}",
             owner=owner,
-            defaults=dict(floor_plan="\n".join(["0" * 16] * 16), door_x=0, door_y=0, capacity=capacity),
+            defaults=dict(floor_plan=floor_plan, door_x=0, door_y=0, capacity=capacity),
         )
-        room.capacity = capacity
-        room.save(update_fields=["capacity"])
+        room.capacity, room.floor_plan = capacity, floor_plan
+        room.save(update_fields=["capacity", "floor_plan"])
         room_ids.append(str(room.pk))
     players = []
     for i in range(clients):
@@ -125,6 +126,7 @@ def run_clients(args, players, ports, server_procs) -> tuple[dict, float, float]
         "duration_s": args.duration,
         "warmup_s": args.warmup,
         "connect_s": max(30.0, args.clients / 10),
+        "side": getattr(args, "side", 16),
     }
     room_index = {room: i for i, room in enumerate(dict.fromkeys(room for _, room in players))}
     for i, (key, room) in enumerate(players):
@@ -159,6 +161,7 @@ def main():
     parser.add_argument("--duration", type=float, default=60.0, help="seconds measured")
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--servers", type=int, default=1, help="daphne processes")
+    parser.add_argument("--side", type=int, default=16, help="the rooms' floor is SIDE × SIDE tiles")
     parser.add_argument("--pin-rooms", action="store_true", help="each room on one daphne process")
     parser.add_argument("--scenario", default="")
     parser.add_argument("--out", type=Path)
@@ -168,7 +171,7 @@ def main():
     ensure_database(database_url)
     setup_django(database_url)
     clear_live_state()
-    _, players = make_world(args.clients, args.rooms)
+    _, players = make_world(args.clients, args.rooms, args.side)
     env = os.environ | {"DATABASE_URL": database_url, "DEBUG": "false", "LOG_LEVEL": "WARNING"}
     server_list = start_servers(args.servers, env)
     procs = [psutil.Process(proc.pid) for _, proc in server_list]

@@ -126,6 +126,9 @@ def _leaves(root: dict, prop: dict, name: str, nullable: bool = False):
         if items.get("type") == "object" and "properties" in items:
             yield name, f"array of objects{or_null}"
             yield from _flatten(root, items, name + "[].")
+        elif "anyOf" in items:  # messages of several types, e.g. a batch of frames
+            kinds = (_resolve(root, option)["properties"]["type"]["const"] for option in items["anyOf"])
+            yield name, "array of " + ", ".join(f"`{kind}`" for kind in kinds) + or_null
         else:
             yield name, f"array of {_leaf_type(items)}{or_null}"
     else:

@@ -243,13 +243,29 @@ class Error(_Part):
     message: str
 
 
+# What a room broadcasts to all its sockets (rooms.fanout); the rest go to one socket.
+RoomFrame = (
+    UserEntered | UserLeft | Walk | Wave | Dance | LookChanged | Chat | FurniAdded | FurniMoved | FurniRemoved
+    | RightsChanged | RoomUpdated | Doorbell | DoorbellAnswered
+)
+
+
+class Batch(_Part):
+    """A busy room's broadcasts of one tick, sent as one message (rooms.fanout)."""
+
+    type: Literal["batch"] = "batch"
+    frames: list[Annotated[RoomFrame, Field(union_mode="left_to_right")]] = Field(
+        description="room frames, each as it would be sent alone, in the order they happened"
+    )
+
+
 Frame = (
     Snapshot | UserEntered | UserLeft | Walk | Wave | Dance | LookChanged | WhisperLine | Chat | FurniAdded
-    | FurniMoved | FurniRemoved | RightsChanged | RoomUpdated | Doorbell | DoorbellAnswered | TradeState | TradeClosed | Error
+    | FurniMoved | FurniRemoved | RightsChanged | RoomUpdated | Doorbell | DoorbellAnswered | TradeState | TradeClosed | Error | Batch
 )
 FRAMES = (
     Snapshot, UserEntered, UserLeft, Walk, Wave, Dance, LookChanged, Chat, WhisperLine, FurniAdded, FurniMoved,
-    FurniRemoved, RightsChanged, RoomUpdated, Doorbell, DoorbellAnswered, TradeState, TradeClosed, Error,
+    FurniRemoved, RightsChanged, RoomUpdated, Doorbell, DoorbellAnswered, TradeState, TradeClosed, Error, Batch,
 )
 # For tests and tools that read frames back.
 AnyFrame = TypeAdapter(Annotated[Frame, Field(union_mode="left_to_right")])
@@ -258,3 +274,8 @@ AnyFrame = TypeAdapter(Annotated[Frame, Field(union_mode="left_to_right")])
 def frame_text(frame: Frame) -> str:
     """A frame as the socket sends it (and as rooms.fanout publishes it)."""
     return orjson.dumps(frame.model_dump(mode="json")).decode()
+
+
+def batch_text(texts: list[str]) -> str:
+    """A Batch of frames already encoded by frame_text, without decoding them again."""
+    return '{"type":"batch","frames":[' + ",".join(texts) + "]}"

@@ -19,8 +19,8 @@ def validate_rotations(value: str) -> None:
         raise ValidationError("Give the turns as 0, 2, 4 or 6, comma-separated, each once.")
 
 
-# Up to 200: event rooms hold a crowd (the 200-player benchmark is one such room).
-MIN_CAPACITY, MAX_CAPACITY, DEFAULT_CAPACITY = 10, 200, 25
+# Up to 500: event rooms hold a crowd (the benchmarks' one room of 500 is one; a busy room batches its frames, rooms.fanout).
+MIN_CAPACITY, MAX_CAPACITY, DEFAULT_CAPACITY = 10, 500, 25
 DEFAULT_WALLPAPER, DEFAULT_FLOOR = "#b6bccb", "#989865"
 
 

@@ -43,6 +43,7 @@ type config struct {
 	DurationS float64  `json:"duration_s"`
 	WarmupS   float64  `json:"warmup_s"`
 	ConnectS  float64  `json:"connect_s"` // the longest wait for everyone to be in
+	Side      int      `json:"side"`      // the rooms' floor is Side × Side tiles
 }
 
 type result struct {
@@ -171,19 +172,17 @@ func (r *run) client(i int, wg *sync.WaitGroup) {
 				return
 			}
 			now := time.Since(r.base)
-			user, ok := walkSender(data)
-			if !ok {
-				continue
+			for _, user := range walkSenders(data) {
+				r.mu.RLock()
+				sender, known := r.byUser[user]
+				r.mu.RUnlock()
+				if !known || sender == i || !r.measured[sender].Load() {
+					continue
+				}
+				sent := time.Duration(r.sentAt[sender].Load())
+				own = append(own, sample{sent.Seconds(), float64(now-sent) / 1e6})
+				r.received.Add(1)
 			}
-			r.mu.RLock()
-			sender, known := r.byUser[user]
-			r.mu.RUnlock()
-			if !known || sender == i || !r.measured[sender].Load() {
-				continue
-			}
-			sent := time.Duration(r.sentAt[sender].Load())
-			own = append(own, sample{sent.Seconds(), float64(now-sent) / 1e6})
-			r.received.Add(1)
 		}
 	}()
 
@@ -199,7 +198,7 @@ func (r *run) client(i int, wg *sync.WaitGroup) {
 			r.walks.Add(1)
 			r.expected.Add(room.Load() - 1)
 		}
-		walk := fmt.Sprintf(`{"type": "walk", "x": %d, "y": %d}`, rng.Intn(16), rng.Intn(16))
+		walk := fmt.Sprintf(`{"type": "walk", "x": %d, "y": %d}`, rng.Intn(r.cfg.Side), rng.Intn(r.cfg.Side))
 		if err := conn.WriteMessage(websocket.TextMessage, []byte(walk)); err != nil {
 			r.fail(fmt.Errorf("send: %w", err))
 			room.Add(-1) // out of the room: the others' walks are no longer expected here
@@ -218,6 +217,39 @@ func (r *run) client(i int, wg *sync.WaitGroup) {
 // there spares decoding the whole path of every one of thousands of frames a
 // second on the cores the server uses. Anything else is decoded in full.
 var walkPrefix = []byte(`{"type":"walk","user":`)
+
+// A busy room sends a tick's frames as one {"type":"batch","frames":[...]}
+// (docs/protocol.md): each walk in it is one delivery.
+var batchPrefix = []byte(`{"type":"batch",`)
+
+// walkSenders returns the senders of the walks in a server message.
+func walkSenders(data []byte) []int64 {
+	if !bytes.HasPrefix(data, batchPrefix) {
+		if user, ok := walkSender(data); ok {
+			return []int64{user}
+		}
+		return nil
+	}
+	var batch struct {
+		Frames []struct {
+			Type string          `json:"type"`
+			User json.RawMessage `json:"user"` // an object in user_entered
+		} `json:"frames"`
+	}
+	if json.Unmarshal(data, &batch) != nil {
+		return nil
+	}
+	var users []int64
+	for _, frame := range batch.Frames {
+		if frame.Type != "walk" {
+			continue
+		}
+		if user, err := strconv.ParseInt(string(frame.User), 10, 64); err == nil {
+			users = append(users, user)
+		}
+	}
+	return users
+}
 
 func walkSender(data []byte) (int64, bool) {
 	if rest, found := bytes.CutPrefix(data, walkPrefix); found {

@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestWalkSender(t *testing.T) {
 	cases := []struct {
@@ -19,6 +22,26 @@ func TestWalkSender(t *testing.T) {
 		user, ok := walkSender([]byte(c.frame))
 		if user != c.user || ok != c.ok {
 			t.Errorf("walkSender(%s) = %d, %v; want %d, %v", c.frame, user, ok, c.user, c.ok)
+		}
+	}
+}
+
+func TestWalkSenders(t *testing.T) {
+	cases := []struct {
+		message string
+		users   []int64
+	}{
+		{`{"type":"walk","user":42,"path":[[1,2]],"started_at":1}`, []int64{42}},
+		{`{"type":"chat","user":42,"text":"hi"}`, nil},
+		{`{"type":"batch","frames":[{"type":"walk","user":3,"path":[[1,2]],"started_at":1},` +
+			`{"type":"user_entered","user":{"id":5}},{"type":"chat","user":4,"text":"hi"},` +
+			`{"type":"walk","user":7,"path":[],"started_at":2}]}`, []int64{3, 7}},
+		{`{"type":"batch","frames":[`, nil},
+	}
+	for _, c := range cases {
+		users := walkSenders([]byte(c.message))
+		if fmt.Sprint(users) != fmt.Sprint(c.users) {
+			t.Errorf("walkSenders(%s) = %v; want %v", c.message, users, c.users)
 		}
 	}
 }

@@ -1,9 +1,12 @@
 """Two players in Debian's Chromium (Playwright): one walks and talks, the
 other sees it. Screenshots are kept in test-artifacts/."""
 
-import pytest
+import json
 
-from conftest import ARTIFACTS, chromium, log_in, wait_for
+import pytest
+from websockets.sync.client import connect
+
+from conftest import ARTIFACTS, chromium, log_in, session_cookie, wait_for
 from rooms.models import Room
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,3 +49,34 @@ def _walk_and_talk(browser, server):
     ARTIFACTS.mkdir(exist_ok=True)
     alice.screenshot(path=ARTIFACTS / "room-alice.png")
     bob.screenshot(path=ARTIFACTS / "room-bob.png")
+
+
+
+def test_a_busy_rooms_batch_moves_and_shows_every_frame_in_it(daphne_server, make_player):
+    # Every room is busy here (one socket is enough), with a tick of 100 ms.
+    server = daphne_server(ROOM_BATCH_FROM="1", ROOM_TICK_MS="100")
+    alice = make_player("alice")
+    make_player("bob")
+    room = Room.objects.create(
+        owner=make_player("owner"), name="Busy lounge", floor_plan="\n".join(["0000000"] * 7), door_x=0, door_y=3
+    )
+    cookie = session_cookie(alice)
+    with chromium() as browser:
+        bob = log_in(browser, server, "bob")
+        received = []
+        bob.on("websocket", lambda ws: ws.on("framereceived", lambda text: received.append(text)))
+        bob.click("text=Busy lounge")
+        bob.wait_for_function("window.hotelRoom && window.hotelRoom.ready()")
+        with connect(f"{server.ws_url}/ws/rooms/{room.pk}/", origin=server.url,
+                     additional_headers={"Cookie": f"sessionid={cookie}"}) as socket:
+            bob.wait_for_function("!!window.hotelRoom.avatar('alice')")
+            bob.wait_for_timeout(300)  # quiet: the wave goes alone, what follows within its tick is batched
+            for message in ({"type": "wave"}, {"type": "walk", "x": 5, "y": 2}, {"type": "dance", "style": 3}):
+                socket.send(json.dumps(message))
+            bob.wait_for_function(
+                "(() => { const a = window.hotelRoom.avatar('alice');"
+                " return a && a.x === 5 && a.y === 2 && !a.walking && a.dance === 3 })()",
+                timeout=15000,
+            )
+    batches = [json.loads(text) for text in received if '"type":"batch"' in text]
+    assert [[frame["type"] for frame in batch["frames"]] for batch in batches] == [["walk", "dance"]]

@@ -145,7 +145,7 @@ function settingsForm(room) {
   const s = room.settings;
   const name = el("input", { name: "name", value: s.name, maxLength: 60, minLength: 3, required: true });
   const description = el("input", { name: "description", value: s.description, maxLength: 500 });
-  const capacity = el("input", { name: "capacity", type: "number", value: s.capacity, min: 10, max: 200, required: true });
+  const capacity = el("input", { name: "capacity", type: "number", value: s.capacity, min: 10, max: 500, required: true });
   const access = el("select", { name: "access" }, ...ACCESS.map(([value, label]) => el("option", { value, textContent: label, selected: value === s.access })));
   const listed = el("input", { name: "is_public", type: "checkbox", checked: s.is_public });
   const wallpaper = el("input", { name: "wallpaper", type: "color", value: s.wallpaper });

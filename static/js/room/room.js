@@ -318,6 +318,7 @@ const handlers = {
 const listeners = {}; // frame type → the other modules' handlers (room.on)
 
 function handle(message) {
+  if (message.type === "batch") return message.frames.forEach(handle); // a busy room's tick (docs/protocol.md)
   (handlers[message.type] || (() => {}))(message);
   (listeners[message.type] || []).forEach((fn) => fn(message));
 }
