@@ -117,9 +117,12 @@ def start_servers(count: int, env: dict) -> list[tuple[int, subprocess.Popen]]:
     return servers
 
 
-def run_clients(args, players, ports, server_procs) -> tuple[dict, float, float]:
+def run_clients(args, players, ports, server_procs, idle: dict | None = None) -> tuple[dict, float, float]:
     """Run the Go clients (bench/roomsload); returns their result and the
-    servers' CPU % and RSS (MiB) over the measured window."""
+    servers' CPU % and RSS (MiB) over the measured window. With --idle, the
+    servers' CPU % while everyone is in and nobody walks, and their RSS then,
+    go into `idle`."""
+    idle = {} if idle is None else idle
     config = {
         "players": [],
         "interval_s": args.interval,
@@ -127,6 +130,9 @@ def run_clients(args, players, ports, server_procs) -> tuple[dict, float, float]
         "warmup_s": args.warmup,
         "connect_s": max(30.0, args.clients / 10),
         "side": getattr(args, "side", 16),
+        "entering": getattr(args, "entering", 32),
+        "spawn_per_s": getattr(args, "spawn_rate", 250),
+        "idle_s": getattr(args, "idle", 0),
     }
     room_index = {room: i for i, room in enumerate(dict.fromkeys(room for _, room in players))}
     for i, (key, room) in enumerate(players):
@@ -140,7 +146,13 @@ def run_clients(args, players, ports, server_procs) -> tuple[dict, float, float]
     outcome = None
     for line in clients.stdout:
         message = json.loads(line)
-        if message["event"] == "measuring":
+        if message["event"] == "idle":
+            for proc in server_procs:
+                proc.cpu_percent(None)
+        elif message["event"] == "idle_end":
+            idle["cpu_pct"] = sum(proc.cpu_percent(None) for proc in server_procs)
+            idle["rss_mb"] = sum(proc.memory_info().rss for proc in server_procs) / 2**20
+        elif message["event"] == "measuring":
             for proc in server_procs:
                 proc.cpu_percent(None)
         elif message["event"] == "measured":
@@ -162,6 +174,11 @@ def main():
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--servers", type=int, default=1, help="daphne processes")
     parser.add_argument("--side", type=int, default=16, help="the rooms' floor is SIDE × SIDE tiles")
+    # More handshakes in flight only queue up in the server until Daphne drops those older than 5 s.
+    parser.add_argument("--entering", type=int, default=32, help="handshakes in flight at most")
+    parser.add_argument("--spawn-rate", type=float, default=250, help="clients started a second at most")
+    parser.add_argument("--idle", type=float, default=0,
+                        help="seconds everyone is in and nobody walks, before walking: idle CPU and memory per socket")
     parser.add_argument("--pin-rooms", action="store_true", help="each room on one daphne process")
     parser.add_argument("--scenario", default="")
     parser.add_argument("--out", type=Path)
@@ -175,8 +192,10 @@ def main():
     env = os.environ | {"DATABASE_URL": database_url, "DEBUG": "false", "LOG_LEVEL": "WARNING"}
     server_list = start_servers(args.servers, env)
     procs = [psutil.Process(proc.pid) for _, proc in server_list]
+    rss_empty = sum(proc.memory_info().rss for proc in procs) / 2**20
+    idle = {}
     try:
-        outcome, cpu, rss = run_clients(args, players, [port for port, _ in server_list], procs)
+        outcome, cpu, rss = run_clients(args, players, [port for port, _ in server_list], procs, idle)
     finally:
         for _, proc in server_list:
             proc.terminate()
@@ -202,6 +221,9 @@ def main():
         "client_failures": outcome["client_failures"],
         "first_client_error": outcome.get("first_error"),
         "entered_s": round(outcome["entered_s"], 1),
+        **({"idle_cpu_pct": round(idle["cpu_pct"], 1),
+            # What the servers grew by with everyone in (and nobody walking), per socket.
+            "rss_per_socket_kib": round((idle["rss_mb"] - rss_empty) * 1024 / args.clients, 1)} if idle else {}),
         "windows": outcome["windows"],
         "load_generator": "bench/roomsload (Go)",
         "machine": f"{psutil.cpu_count()} cores, {round(psutil.virtual_memory().total / 2**30)} GiB",

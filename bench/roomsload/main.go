@@ -42,8 +42,11 @@ type config struct {
 	IntervalS float64  `json:"interval_s"`
 	DurationS float64  `json:"duration_s"`
 	WarmupS   float64  `json:"warmup_s"`
-	ConnectS  float64  `json:"connect_s"` // the longest wait for everyone to be in
-	Side      int      `json:"side"`      // the rooms' floor is Side × Side tiles
+	ConnectS  float64  `json:"connect_s"`   // the longest wait for everyone to be in
+	Side      int      `json:"side"`        // the rooms' floor is Side × Side tiles
+	Entering  int      `json:"entering"`    // handshakes in flight at most
+	SpawnPerS int      `json:"spawn_per_s"` // clients started a second at most
+	IdleS     float64  `json:"idle_s"`      // once everyone is in, nobody walks this long
 }
 
 type result struct {
@@ -74,11 +77,6 @@ type window struct {
 
 const windowS = 5
 
-// Players enter as fast as the server lets them in, with at most this many
-// handshakes in flight: more only queue up in the server until Daphne drops
-// handshakes older than 5 s.
-const maxEntering = 32
-
 type sample struct {
 	sentS float64 // seconds since base
 	ms    float64
@@ -101,7 +99,7 @@ type run struct {
 	mu        sync.RWMutex
 	byUser    map[int64]int  // user id → client index
 	entered   sync.WaitGroup // every client is in its room, or failed
-	entering  chan struct{}  // a slot per handshake in flight (cap maxEntering)
+	entering  chan struct{}  // a slot per handshake in flight (cap cfg.Entering)
 	start     chan struct{}  // closed when walking starts; startAt and stopAt are set then
 	startAt   time.Time
 	stopAt    time.Time
@@ -298,7 +296,7 @@ func main() {
 	r := &run{
 		cfg: cfg, base: time.Now(), sentAt: make([]atomic.Int64, n), measured: make([]atomic.Bool, n),
 		members: map[string]*atomic.Int64{}, byUser: map[int64]int{}, start: make(chan struct{}),
-		entering: make(chan struct{}, maxEntering),
+		entering: make(chan struct{}, cfg.Entering),
 	}
 	for _, p := range cfg.Players {
 		if r.members[p.Room] == nil {
@@ -312,8 +310,8 @@ func main() {
 	for i := range cfg.Players {
 		wg.Add(1)
 		go r.client(i, &wg)
-		if i%50 == 49 { // at most 250 handshakes a second
-			time.Sleep(200 * time.Millisecond)
+		if (i+1)%50 == 0 { // at most SpawnPerS clients started a second
+			time.Sleep(seconds(50 / float64(cfg.SpawnPerS)))
 		}
 	}
 	allIn := make(chan struct{})
@@ -323,6 +321,11 @@ func main() {
 	case <-time.After(seconds(cfg.ConnectS)):
 	}
 	entered := time.Since(r.base).Seconds()
+	if cfg.IdleS > 0 {
+		emit(map[string]string{"event": "idle"})
+		time.Sleep(seconds(cfg.IdleS))
+		emit(map[string]string{"event": "idle_end"})
+	}
 	r.startAt = time.Now()
 	r.stopAt = r.startAt.Add(seconds(cfg.WarmupS + cfg.DurationS))
 	close(r.start)
