@@ -6,7 +6,7 @@ Systems (bench/README.md, section "Peers", says what each is and what it skips):
   channels-pubsub  the same with RedisPubSubChannelLayer
   go-relay         bench/peers/gorelay (gorilla/websocket + go-redis pub/sub), one process
 
-For each load (players in rooms of 25), each system in turn gets fresh server
+For each load (players in rooms of --room-size, 25 by default), each system in turn gets fresh server
 processes and the rooms benchmark's Go clients (bench/roomsload, through
 rooms_load.run_clients): everyone enters, then walks every INTERVAL s; after
 a warm-up, DURATION s are measured. A system whose p99 passes --give-up-ms,
@@ -16,6 +16,7 @@ what it measured. Run it through bench/run (which starts the services and
 builds the Go programs):
 
     bench/run peers --loads 250,500,1000,2000,3000 --duration 20 --out bench/results/peers.json
+    bench/run peers --loads 100,200,300,400,500 --room-size 500 --side 32 --out bench/results/peers-one-room.json
 """
 
 import argparse
@@ -35,7 +36,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 import rooms_load  # noqa: E402  (the hotel's world, servers and the Go clients)
 
-ROOM_SIZE = 25
 SYSTEMS = ("hotel", "channels-core", "channels-pubsub", "go-relay")
 # Live state and layers each in a Redis database of their own: the tests use 0.
 HOTEL_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6390/4"
@@ -150,7 +150,7 @@ def run_one(system: str, players: list[tuple[str, str]], args) -> dict:
     meters = [Meter.process(proc.pid) for _, proc in servers]
     redis_cpu = redis_meter(HOTEL_REDIS_URL if system == "hotel" else PEERS_REDIS_URL)
     load = argparse.Namespace(interval=args.interval, duration=args.duration, warmup=args.warmup,
-                              clients=len(players), pin_rooms=True)
+                              clients=len(players), pin_rooms=True, side=args.side)
     error = None
     try:
         outcome, _, rss = rooms_load.run_clients(load, players, [port for port, _ in servers], meters + [redis_cpu])
@@ -250,7 +250,9 @@ def table(result: dict) -> str:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--loads", default="250,500,1000,2000,3000", help="players, in rooms of 25")
+    parser.add_argument("--loads", default="250,500,1000,2000,3000", help="players, in rooms of --room-size")
+    parser.add_argument("--room-size", type=int, default=25, help="players per room")
+    parser.add_argument("--side", type=int, default=16, help="the rooms' floor is SIDE × SIDE tiles")
     parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--interval", type=float, default=3.0, help="seconds between one client's walks")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds measured per run")
@@ -270,13 +272,14 @@ def main():
         os.environ["REDIS_URL"] = HOTEL_REDIS_URL  # the runner's own clear_live_state as well
         rooms_load.ensure_database(DATABASE_URL)
         rooms_load.setup_django(DATABASE_URL)
-        rooms = -(-loads[-1] // ROOM_SIZE)
-        room_ids, world = rooms_load.make_world(loads[-1], rooms)
+        rooms = -(-loads[-1] // args.room_size)
+        room_ids, world = rooms_load.make_world(loads[-1], rooms, args.side)
         hotel_players = [key for key, _ in world]  # one logged-in session per player, in any room
 
     result = {
         "what": "walk deliveries: the hotel against the stock Channels relay (core and pub/sub layers) and a Go relay",
-        "room_size": ROOM_SIZE, "walk_interval_s": args.interval, "measured_s_per_run": args.duration,
+        "room_size": args.room_size, "side": args.side, "walk_interval_s": args.interval,
+        "measured_s_per_run": args.duration,
         "loads": loads, "systems": [],
         "load_generator": "bench/roomsload (Go), on the same 2 cores",
         "machine": f"{psutil.cpu_count()} cores, {round(psutil.virtual_memory().total / 2**30)} GiB",
@@ -293,7 +296,7 @@ def main():
             args.out.write_text(json.dumps(result, indent=2) + "\n")
 
     for load in loads:
-        rooms = -(-load // ROOM_SIZE)
+        rooms = -(-load // args.room_size)
         for system in systems:
             if stopped[system]:
                 continue
