@@ -173,12 +173,13 @@ CHANNEL_LAYERS = {
 # not marked for ROOM_PRESENCE_TIMEOUT_S (its process died) is cleared.
 ROOM_HEARTBEAT_S = env.float("ROOM_HEARTBEAT_S", default=10)
 ROOM_PRESENCE_TIMEOUT_S = env.float("ROOM_PRESENCE_TIMEOUT_S", default=45)
-# A room with ROOM_BATCH_FROM sockets in a process sends its frames at most
-# once per ROOM_TICK_MS (rooms.fanout, docs/protocol.md "Batches").
+# A room whose frames a second times its sockets in a process pass
+# ROOM_BATCH_WRITES sends its frames at most once per ROOM_TICK_MS
+# (rooms.fanout, docs/protocol.md "Batches").
 ROOM_TICK_MS = env.int("ROOM_TICK_MS", default=50)
 if not 0 <= ROOM_TICK_MS <= 100:
     raise ImproperlyConfigured(f"ROOM_TICK_MS is {ROOM_TICK_MS}: a tick holds a frame back at most 100 ms")
-ROOM_BATCH_FROM = env.int("ROOM_BATCH_FROM", default=100)
+ROOM_BATCH_WRITES = env.int("ROOM_BATCH_WRITES", default=20_000)
 # The web process's two measured shortcuts under Daphne (habbo.web.apply_shortcuts);
 # false serves every frame on Daphne's plain path.
 DAPHNE_SHORTCUTS = env.bool("DAPHNE_SHORTCUTS", default=True)

@@ -16,13 +16,14 @@ the database) after each (re)subscription, and the frames that arrive
 meanwhile are replayed on top: a frame published after the subscription is
 never missed, and one published before it is already in what was read.
 
-A busy room sends once per tick (docs/protocol.md, "Batches"): in a room
-with ROOM_BATCH_FROM sockets here, a frame that comes less than ROOM_TICK_MS
-after the room's last send waits for the tick's end and goes out with the
-others of that tick as one `batch`. Every frame to every socket costs a
-write (a send() system call), so a room of 500 where everyone walks every
-3 s would otherwise cost 500 × 167 writes a second; quiet rooms and rooms
-of a few dozen still send each frame at once, as fast as before.
+A busy room sends once per tick (docs/protocol.md, "Batches"). Every frame
+to every socket costs a write (a send() system call), so a room of 500 where
+everyone walks every 3 s would cost 500 × 167 writes a second. A room is
+busy while its frames of the last second times its sockets here pass
+ROOM_BATCH_WRITES; then a frame that comes less than ROOM_TICK_MS after the
+room's last send waits for the tick's end and goes out with the others of
+that tick as one `batch`. Other rooms send each frame at once, as before:
+batching adds up to a tick to a frame's way, which only a busy room gains from.
 """
 
 import asyncio
@@ -92,6 +93,8 @@ class LocalRoom:
         self.sent_at = float("-inf")  # when frames last went out (the event loop's clock)
         self.batch: list[str] | None = None  # frames waiting for the tick's end
         self.flushing: asyncio.Task | None = None
+        self.counted, self.counted_from = 0, float("-inf")  # frames since then
+        self.rate = 0.0  # frames a second, over the last second or more
 
     def observe(self, event: dict) -> None:
         _apply(self.standing, event)
@@ -112,12 +115,20 @@ class LocalRoom:
             self.batch.append(text)
             return
         now, tick = asyncio.get_running_loop().time(), settings.ROOM_TICK_MS / 1000
-        if len(self.sockets) >= settings.ROOM_BATCH_FROM and now - self.sent_at < tick:
+        if self._busy(now) and now - self.sent_at < tick:
             self.batch = [text]
             self.flushing = asyncio.create_task(self._flush(self.sent_at + tick))
             return
         self.sent_at = now
         await self._send(Frame(text))
+
+    def _busy(self, now: float) -> bool:
+        """Counts the frame; whether the room's writes a second here pass ROOM_BATCH_WRITES."""
+        if now - self.counted_from >= 1:
+            self.rate = self.counted / (now - self.counted_from)
+            self.counted, self.counted_from = 0, now
+        self.counted += 1
+        return self.rate * len(self.sockets) >= settings.ROOM_BATCH_WRITES
 
     async def _flush(self, at: float) -> None:
         loop = asyncio.get_running_loop()

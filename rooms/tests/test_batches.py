@@ -28,7 +28,7 @@ async def three_in(make_player, room, tick_s: float) -> list:  # noqa: F811
 
 async def test_a_busy_room_sends_what_comes_within_a_tick_as_one_batch(make_player, room, clean_redis, settings):  # noqa: F811
     # A long tick (beyond ROOM_TICK_MS's 100 allowed), so that a slow machine still batches.
-    settings.ROOM_BATCH_FROM, settings.ROOM_TICK_MS = 3, 1000
+    settings.ROOM_BATCH_WRITES, settings.ROOM_TICK_MS = 1, 1000  # the entries' frames made it busy
     alice, bob, carol = await three_in(make_player, room, 1)
 
     await carol.send({"type": "walk", "x": 5, "y": 5})
@@ -45,8 +45,8 @@ async def test_a_busy_room_sends_what_comes_within_a_tick_as_one_batch(make_play
         assert batch["frames"][1]["style"] == 2
 
 
-async def test_a_room_with_fewer_sockets_sends_each_frame_alone(make_player, room, clean_redis, settings):  # noqa: F811
-    settings.ROOM_BATCH_FROM, settings.ROOM_TICK_MS = 4, 100
+async def test_a_room_below_the_writes_a_second_sends_each_frame_alone(make_player, room, clean_redis, settings):  # noqa: F811
+    settings.ROOM_BATCH_WRITES, settings.ROOM_TICK_MS = 1_000_000, 100
     alice, bob, carol = await three_in(make_player, room, 0.1)
 
     await carol.send({"type": "walk", "x": 5, "y": 5})
