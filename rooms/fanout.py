@@ -28,6 +28,7 @@ batching adds up to a tick to a frame's way, which only a busy room gains from.
 
 import asyncio
 import logging
+import time
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -90,7 +91,8 @@ class LocalRoom:
         self.reads = 0  # reads of the room started; only the latest one's answer is used
         self.closed = False  # this process left the room
         self.reseeding: asyncio.Task | None = None
-        self.sent_at = float("-inf")  # when frames last went out (the event loop's clock)
+        self.clock = time.monotonic
+        self.sent_at = float("-inf")  # when frames last went out
         self.batch: list[str] | None = None  # frames waiting for the tick's end
         self.flushing: asyncio.Task | None = None
         self.counted, self.counted_from = 0, float("-inf")  # frames since then
@@ -111,13 +113,14 @@ class LocalRoom:
     async def deliver(self, text: str) -> None:
         """Send a frame to the room's sockets here: at once, or in a busy room
         that sent less than a tick ago, with the tick's other frames."""
+        now, tick = self.clock(), settings.ROOM_TICK_MS / 1000
+        busy = self._busy(now)
         if self.batch is not None:
             self.batch.append(text)
             return
-        now, tick = asyncio.get_running_loop().time(), settings.ROOM_TICK_MS / 1000
-        if self._busy(now) and now - self.sent_at < tick:
+        if busy and now - self.sent_at < tick:
             self.batch = [text]
-            self.flushing = asyncio.create_task(self._flush(self.sent_at + tick))
+            self.flushing = asyncio.create_task(self._flush(self.sent_at + tick - now))
             return
         self.sent_at = now
         await self._send(Frame(text))
@@ -130,11 +133,10 @@ class LocalRoom:
         self.counted += 1
         return self.rate * len(self.sockets) >= settings.ROOM_BATCH_WRITES
 
-    async def _flush(self, at: float) -> None:
-        loop = asyncio.get_running_loop()
-        await asyncio.sleep(at - loop.time())
+    async def _flush(self, delay: float) -> None:
+        await asyncio.sleep(delay)
         texts, self.batch = self.batch, None
-        self.sent_at = loop.time()
+        self.sent_at = self.clock()
         await self._send(Frame(frames.batch_text(texts) if len(texts) > 1 else texts[0]))
 
     async def _send(self, frame: Frame) -> None:

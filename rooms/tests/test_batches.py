@@ -5,6 +5,7 @@ import asyncio
 
 import pytest
 
+from rooms.fanout import LocalRoom
 from rooms.tests.test_room_socket import joined, room  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("kafka", "thread_connections_closed")]
@@ -55,3 +56,37 @@ async def test_a_room_below_the_writes_a_second_sends_each_frame_alone(make_play
 
     received = await alice.upto("dance")
     assert [message["type"] for message in received] == ["walk", "wave", "dance"]
+
+
+class Counted:
+    """A socket that keeps what it is sent."""
+
+    def __init__(self):
+        self.frames = []
+
+    async def send_frame(self, frame):
+        self.frames.append(frame.text)
+
+
+async def test_a_room_stays_busy_while_its_frames_keep_coming_batched_or_not(settings):
+    """The frames a batch takes count towards the room's rate as much as those sent alone."""
+    settings.ROOM_BATCH_WRITES, settings.ROOM_TICK_MS = 500, 100
+    room = LocalRoom("a room")
+    sockets = [Counted() for _ in range(10)]
+    room.sockets.update(sockets)
+    now = [0.0]
+    room.clock = lambda: now[0]
+    for second in range(3):  # 100 frames a second × 10 sockets: 1,000 writes a second
+        for i in range(100):
+            now[0] = second + i / 100
+            await room.deliver(f'{{"type":"wave","user":{second * 100 + i}}}')
+            if room.flushing and room.flushing.done():
+                room.flushing = None
+        if room.flushing:
+            await room.flushing  # the tick's end, for the test: sleeps at most a tick
+    sent = sockets[0].frames
+    batches = [text for text in sent if text.startswith('{"type":"batch"')]
+    assert sum(text.count('"type":"wave"') for text in sent) == 300, "every frame reached the socket"
+    # The first second sends each frame (the room has no rate yet); from then on it batches.
+    assert len(sent) - len(batches) <= 100 + 2 * 2
+    assert batches, "the second and third seconds batched"
