@@ -50,7 +50,7 @@ async def test_the_owner_saves_settings_and_everyone_inside_sees_them(make_playe
     status, answer = await sync_to_async(save)(visitor.user, room, SETTINGS)
     assert (status, answer["message"]) == (403, "Only the room's owner can change its settings.")
     status, answer = await sync_to_async(save)(room.owner, room, SETTINGS | {"capacity": 5})
-    assert (status, answer["message"]) == (400, "A room holds 10 to 200 players.")
+    assert (status, answer["message"]) == (400, "A room holds 10 to 500 players.")
     status, answer = await sync_to_async(save)(room.owner, room, SETTINGS | {"access": "ajar"})
     assert (status, answer["message"]) == (400, "Pick open, doorbell or locked.")
     assert await sync_to_async(save)(room.owner, room, SETTINGS) == (202, {"status": "saving"})
