@@ -68,11 +68,13 @@ def make_world(clients: int, rooms: int, side: int = 16) -> tuple[list[str], lis
 
 
 def session_key(user) -> str:
-    """A logged-in Django session for a real WebSocket client."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    """A logged-in Django session for a real WebSocket client, stored as a login stores it (SESSION_ENGINE)."""
+    from importlib import import_module
 
-    session = SessionStore()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"  # what a login through the form records
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -176,7 +178,7 @@ def main():
     parser.add_argument("--side", type=int, default=16, help="the rooms' floor is SIDE × SIDE tiles")
     # More handshakes in flight only queue up in the server until Daphne drops those older than 5 s.
     parser.add_argument("--entering", type=int, default=32, help="handshakes in flight at most")
-    parser.add_argument("--spawn-rate", type=float, default=250, help="clients started a second at most")
+    parser.add_argument("--spawn-rate", type=int, default=250, help="clients started a second at most")
     parser.add_argument("--idle", type=float, default=0,
                         help="seconds everyone is in and nobody walks, before walking: idle CPU and memory per socket")
     parser.add_argument("--pin-rooms", action="store_true", help="each room on one daphne process")

@@ -1,5 +1,9 @@
 from chat.models import ChatLine
 
+# The version token (habbo.versions) of what processes keep of a room's
+# recent lines: replaced when a line is stored (chat.services).
+RECENT_LINES = "room-chat"
+
 
 def recent_lines(room_id, limit: int = 20) -> list[dict]:
     """The room's last public lines, oldest first, as the room socket sends them."""

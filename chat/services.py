@@ -10,6 +10,8 @@ from django.db import transaction
 from chat import flood
 from chat.events import ChatMessageSent
 from chat.models import MAX_LINE, ChatLine
+from chat.selectors import RECENT_LINES
+from habbo import versions
 from habbo.bus.events import Envelope, InvalidEvent
 from habbo.bus.producer import apublish
 from habbo.models import User
@@ -60,7 +62,7 @@ def chat_store(*, line_id: uuid.UUID, event: ChatMessageSent, said_at: datetime)
     known = set(User.objects.filter(pk__in={event.user_id, event.recipient_id} - {None}).values_list("pk", flat=True))
     if event.user_id not in known or (event.recipient_id and event.recipient_id not in known):
         raise InvalidEvent("unknown speaker or recipient")
-    line, _ = ChatLine.objects.get_or_create(
+    line, created = ChatLine.objects.get_or_create(
         id=line_id,
         defaults=dict(
             room_id=event.room_id,
@@ -71,9 +73,13 @@ def chat_store(*, line_id: uuid.UUID, event: ChatMessageSent, said_at: datetime)
             said_at=said_at,
         ),
     )
+    if created and line.kind != ChatLine.Kind.WHISPER:
+        versions.bump(RECENT_LINES, event.room_id)
     return line
 
 
 def chat_history_empty() -> None:
     """Empty the chat history, to rebuild it by replaying chat-messages."""
+    for room_id in ChatLine.objects.order_by().values_list("room_id", flat=True).distinct():
+        versions.bump(RECENT_LINES, room_id)
     ChatLine.objects.all().delete()

@@ -48,11 +48,14 @@ def status_of(user_id: int) -> dict:
 
 
 @database_sync_to_async
-def _status_and_friends(user_id: int) -> tuple[dict, list[int]]:
-    return status_of(user_id), friend_ids(user_id)
+def _status_and_friends(user_id: int) -> tuple[dict | None, list[int]]:
+    """The status only for a player with friends to tell (it takes Redis and a query)."""
+    friends = friend_ids(user_id)
+    return (status_of(user_id) if friends else None), friends
 
 
 async def announce(user_id: int, **_signal) -> None:
     """Tell every friend where this player is now (on habbo.presence.presence_changed)."""
     status, friends = await _status_and_friends(user_id)
-    await notify(friends, FriendPresence(friend={"id": user_id, **status}))
+    if friends:
+        await notify(friends, FriendPresence(friend={"id": user_id, **status}))

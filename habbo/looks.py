@@ -14,6 +14,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from habbo import versions
 from habbo.models import User
 from habbo.palettes import CLOTHES, HAIR, HAIR_STYLES, SHOES, SKIN
 from habbo.text import PlainText
@@ -80,6 +81,7 @@ def looks_change(*, user: User, looks: Looks) -> None:
     User.objects.filter(pk=user.pk).update(
         **{f"figure_{key}": value for key, value in figure.items()}, motto=motto
     )
+    versions.bump("user", user.pk)  # an update() sends no post_save (habbo.socket_user)
     for key, value in figure.items():
         setattr(user, f"figure_{key}", value)
     user.motto = motto

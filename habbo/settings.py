@@ -155,6 +155,9 @@ CACHES = {
         "KEY_PREFIX": "hotel-cache",
     }
 }
+# Sessions are read from the cache (a socket opening needs no query) and
+# written through to the database, so a Redis restart logs nobody out.
+SESSION_ENGINE = "habbo.sessions"
 # django-ratelimit names memcached and django-redis only; Django's own
 # RedisCache increments with Redis INCR, which is as atomic.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]

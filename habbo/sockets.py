@@ -2,11 +2,12 @@
 
 from importlib import import_module
 
-from channels.auth import get_user
 from channels.consumer import get_handler_name
 from channels.middleware import BaseMiddleware
 from channels.sessions import CookieMiddleware
 from django.conf import settings
+
+from habbo.socket_user import socket_user
 
 # What a client may send in one message, in bytes. Daphne's own message limit
 # is larger (habbo/web.py), because it also bounds what the server sends, and a
@@ -46,16 +47,19 @@ class SocketSessionUser(BaseMiddleware):
     HTTP responses, and so checks the session on every frame a socket sends:
     a lazy-object lookup per delivered room frame (bench/README.md). A socket
     never sets a cookie, so here `send` is passed through untouched.
+
+    Only the user goes into the scope: no socket reads the session again, and
+    whatever the scope or this frame holds lives as long as the socket.
     """
 
     async def __call__(self, scope, receive, send):
         session_store = import_module(settings.SESSION_ENGINE).SessionStore
         session = session_store(scope["cookies"].get(settings.SESSION_COOKIE_NAME))
-        scope = dict(scope, session=session)
-        scope["user"] = await get_user(scope)
-        return await super().__call__(scope, receive, send)
+        user = await socket_user(session)
+        del session
+        return await super().__call__(dict(scope, user=user), receive, send)
 
 
 def socket_auth(inner):
-    """Cookies, session and user for the hotel's sockets (as AuthMiddlewareStack)."""
+    """Cookies and the user for the hotel's sockets (AuthMiddlewareStack without scope["session"])."""
     return CookieMiddleware(SocketSessionUser(inner))

@@ -10,12 +10,13 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from chat.selectors import recent_lines
-from habbo import presence
+from chat.selectors import RECENT_LINES, recent_lines
+from habbo import presence, versions
 from habbo.bus import outbox
 from habbo.bus.producer import EventBusUnavailable, apublish
 from habbo.models import User
 from habbo.redis import REDIS_DOWN
+from habbo.versions import LocalCache
 from rooms.events import UserEntered, UserLeft
 from rooms.floorplan import FloorPlan
 from rooms.frames import Frame, RoomView, Snapshot, frame_text
@@ -62,13 +63,29 @@ class LoadedRoom:
     access: str = Room.Access.OPEN
 
 
-@database_sync_to_async
-def load_room(room_id) -> LoadedRoom | None:
+# Kept by each process (habbo.versions): a room under its token, replaced
+# when it is saved or deleted (room_saved); its last lines under the room's
+# chat token, replaced when a line is stored (chat.services.chat_store).
+_rooms: LocalCache[LoadedRoom] = LocalCache("room", size=2000)
+_chat: LocalCache[list[dict]] = LocalCache(RECENT_LINES, size=2000)
+
+
+async def load_room(room_id) -> LoadedRoom | None:
     """The room's furniture is read by the process once (rooms.fanout), not per socket."""
+    return await _rooms.get(room_id, lambda: _read_room(room_id))
+
+
+@database_sync_to_async
+def _read_room(room_id) -> LoadedRoom | None:
     room = Room.objects.filter(pk=room_id).first()
     if room is None:
         return None
     return LoadedRoom(room.id, room.name, room.capacity, room.plan, room.wallpaper, room.floor, room.access)
+
+
+def room_saved(sender, instance: Room, **kwargs) -> None:
+    """post_save and post_delete of a Room: the processes' copies go."""
+    versions.bump("room", instance.pk)
 
 
 async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Avatar:
@@ -211,5 +228,5 @@ async def snapshot(room: LoadedRoom, furniture: LiveFurniture, user_id: int) -> 
         rights=sorted(furniture.rights),
         furni_seq=furniture.seq,
         avatars=[a.public() for a in avatars],
-        chat=await database_sync_to_async(recent_lines)(room.id),
+        chat=await _chat.get(room.id, lambda: database_sync_to_async(recent_lines)(room.id)),
     )

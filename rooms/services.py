@@ -17,6 +17,7 @@ from rooms.frames import RoomUpdated, frame_text
 from rooms.layouts import LAYOUTS
 from rooms.live import frames_channel
 from rooms.models import Room, Visit
+from rooms.presence import room_saved
 from rooms.pushes import RoomCreated as RoomCreatedNotice
 from rooms.pushes import RoomSettingsSaved
 
@@ -118,6 +119,7 @@ def room_settings_apply(*, event: RoomSettingsChanged, actor_id: int | None) -> 
         raise InvalidEvent(f"user {actor_id} does not own room {room.pk}")
     fields = event.model_dump(exclude={"room_id"})
     Room.objects.filter(pk=room.pk).update(**fields)
+    room_saved(Room, room)  # an update() sends no post_save
     publish_on_redis_on_commit(frames_channel(room.pk), frame_text(RoomUpdated(room=fields)))
     card = {"id": str(room.pk), "name": event.name, "url": room.get_absolute_url()}
     notify_on_commit(room.owner_id, RoomSettingsSaved(room=card))

@@ -1,0 +1,69 @@
+"""The caches an entry reads (habbo.socket_user, habbo.versions): they are
+used, and a read that a write overtook is never used again. That a change
+reaches the next socket through the whole stack is rooms/tests/test_entry_cache.py."""
+
+import uuid
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from habbo import socket_user, versions
+from habbo.versions import LocalCache
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_player_read_once_is_read_again_without_the_database(make_player, django_assert_num_queries):
+    alice = make_player("alice", motto="hi")
+    socket_user.cached_user(alice.pk)
+    with django_assert_num_queries(0):
+        kept = socket_user.cached_user(alice.pk)
+    assert (kept.pk, kept.username, kept.motto, kept.figure) == (alice.pk, "alice", "hi", alice.figure)
+    assert kept.get_session_auth_hash() == alice.get_session_auth_hash()
+    with django_assert_num_queries(1):
+        assert kept.credits == alice.credits  # not kept: read from the database when touched
+
+
+def test_a_read_overtaken_by_a_write_is_not_used(make_player, monkeypatch, django_assert_num_queries):
+    alice = make_player("alice")
+    taken = versions.current
+
+    def current_then_a_write(kind, owner, *also):
+        token, values = taken(kind, owner, *also)
+        versions.bump(kind, owner)  # a save lands between taking the token and reading the row
+        return token, values
+
+    monkeypatch.setattr(versions, "current", current_then_a_write)
+    socket_user.cached_user(alice.pk)
+    monkeypatch.setattr(versions, "current", taken)
+    with django_assert_num_queries(1):
+        socket_user.cached_user(alice.pk)
+
+
+def test_a_login_keeps_the_copy(make_player, client, django_assert_num_queries):
+    """A login saves last_login only, which no socket reads."""
+    alice = make_player("alice")
+    socket_user.cached_user(alice.pk)
+    client.force_login(alice)
+    with django_assert_num_queries(0):
+        socket_user.cached_user(alice.pk)
+
+
+async def test_a_process_keeps_what_it_read_until_a_write():
+    cache, owner, reads = LocalCache("test", size=10), uuid.uuid4(), []
+
+    async def read():
+        reads.append(owner)
+        return len(reads)
+
+    async def read_overtaken():
+        reads.append(owner)
+        await sync_to_async(versions.bump)("test", owner)
+        return len(reads)
+
+    assert await cache.get(owner, read) == 1
+    assert await cache.get(owner, read) == 1
+    await sync_to_async(versions.bump)("test", owner)
+    assert await cache.get(owner, read_overtaken) == 2
+    assert await cache.get(owner, read) == 3  # what was read under the replaced token is not used
+    assert await cache.get(owner, read) == 3
