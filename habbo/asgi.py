@@ -15,7 +15,8 @@ from habbo.routing import websocket_urlpatterns  # noqa: E402
 from habbo.sockets import socket_auth  # noqa: E402
 
 # Daphne runs this module in its process: its sockets write without a loop
-# turn and room broadcasts are framed once, unless turned off or unverified.
+# turn, room broadcasts are framed once and its timeout sweep passes over
+# quiet sockets, unless turned off or unverified.
 web.apply_shortcuts(settings.DAPHNE_SHORTCUTS)
 # Its key in Redis says it is alive (the admin's Hotel status).
 web_processes.keep_alive()

@@ -12,7 +12,7 @@ from importlib import metadata
 
 import environ
 
-from habbo import direct_frames, eager_writes
+from habbo import daphne_sweeps, direct_frames, eager_writes
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,9 @@ def daphne_args(port: int | str, *extra: str) -> list[str]:
 
 
 def apply_shortcuts(enabled: bool) -> list[str]:
-    """Apply the two measured shortcuts under Daphne (habbo.eager_writes,
-    habbo.direct_frames; bench/README.md) if enabled; returns those applied.
+    """Apply the measured shortcuts under Daphne (habbo.eager_writes,
+    habbo.direct_frames, habbo.daphne_sweeps; bench/README.md) if enabled;
+    returns those applied.
 
     Each reaches into a library's internals, which another version may have
     moved: under versions other than those it was written for it is left off
@@ -55,7 +56,7 @@ def apply_shortcuts(enabled: bool) -> list[str]:
         log.info("Daphne shortcuts off (DAPHNE_SHORTCUTS=false): every frame takes the plain path")
         return []
     applied = []
-    for shortcut in (eager_writes, direct_frames):
+    for shortcut in (eager_writes, direct_frames, daphne_sweeps):
         installed = {name: metadata.version(name) for name in shortcut.WRITTEN_FOR}
         if installed != shortcut.WRITTEN_FOR:
             log.warning(

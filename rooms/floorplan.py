@@ -5,7 +5,7 @@ Rows are separated by newlines and all have the same width.
 """
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 MAX_SIDE = 64
 TILE_CHARS = frozenset("x0123456789")
@@ -58,3 +58,12 @@ class FloorPlan:
 
     def text(self) -> str:
         return "\n".join(self.rows)
+
+
+@lru_cache(maxsize=256)  # the plans last used; a room's copy keeps its own plan alive anyway
+def shared(text: str, door_x: int, door_y: int) -> FloorPlan:
+    """FloorPlan.parse, one instance per distinct plan. A plan never changes,
+    so the rooms built from one layout, and every copy of a room a process
+    reads again, share its tiles (about 25 KiB for 16×16) instead of each
+    parsing its own (bench/README.md, issue 14 target 2)."""
+    return FloorPlan.parse(text, door_x, door_y)

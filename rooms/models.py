@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from habbo.models import hex_colour
+from rooms import floorplan
 from rooms.floorplan import FloorPlan
 
 ROTATIONS = (0, 2, 4, 6)
@@ -71,7 +72,7 @@ class Room(models.Model):
 
     @property
     def plan(self) -> FloorPlan:
-        return FloorPlan.parse(self.floor_plan, self.door_x, self.door_y)
+        return floorplan.shared(self.floor_plan, self.door_x, self.door_y)
 
 
 class Item(models.Model):

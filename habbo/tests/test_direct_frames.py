@@ -8,6 +8,7 @@ import asyncio
 import functools
 import json
 import logging
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from websockets.frames import Opcode
 from websockets.streams import StreamReader
 
 from conftest import session_cookie
-from habbo import direct_frames, eager_writes, web
+from habbo import daphne_sweeps, direct_frames, eager_writes, web
 from habbo.direct_frames import Frame, daphne_connection, write
 from habbo.tests.test_eager_writes import eager_writes_installed, flush, receive, server_connection  # noqa: F401
 from rooms.models import Room
@@ -177,10 +178,13 @@ def test_only_daphnes_send_leads_to_a_connection(monkeypatch):
 
 @pytest.fixture
 def not_applied(monkeypatch):
-    """Neither shortcut in effect; whatever the test applies is undone after it."""
+    """No shortcut in effect; whatever the test applies is undone after it."""
     monkeypatch.setattr(tcp.Connection, "write", eager_writes._original_write)
     monkeypatch.setattr(eager_writes, "_installed", False)
     monkeypatch.setattr(direct_frames, "_installed", False)
+    monkeypatch.setattr(daphne_sweeps, "_installed", False)
+    if server := sys.modules.get("daphne.server"):
+        monkeypatch.setattr(server.Server, "timeout_checker", server.Server.timeout_checker)
 
 
 def in_effect() -> set[str]:
@@ -194,13 +198,13 @@ def in_effect() -> set[str]:
 
 
 @pytest.mark.usefixtures("not_applied")
-def test_both_shortcuts_apply_under_the_versions_they_were_written_for():
-    assert web.apply_shortcuts(True) == ["habbo.eager_writes", "habbo.direct_frames"]
+def test_the_shortcuts_apply_under_the_versions_they_were_written_for():
+    assert web.apply_shortcuts(True) == ["habbo.eager_writes", "habbo.direct_frames", "habbo.daphne_sweeps"]
     assert in_effect() == {"habbo.eager_writes", "habbo.direct_frames"}
 
 
 @pytest.mark.usefixtures("not_applied")
-def test_the_setting_turns_both_off():
+def test_the_setting_turns_them_off():
     assert web.apply_shortcuts(False) == []
     assert in_effect() == set()
 
@@ -209,7 +213,7 @@ def test_the_setting_turns_both_off():
 def test_a_shortcut_written_for_another_version_is_left_off_with_one_warning(monkeypatch, caplog):
     monkeypatch.setitem(direct_frames.WRITTEN_FOR, "autobahn", "0.0.1")
     with caplog.at_level(logging.INFO, logger="habbo.web"):
-        assert web.apply_shortcuts(True) == ["habbo.eager_writes"]
+        assert web.apply_shortcuts(True) == ["habbo.eager_writes", "habbo.daphne_sweeps"]
     assert in_effect() == {"habbo.eager_writes"}
     [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert "habbo.direct_frames left off" in warning
@@ -221,7 +225,7 @@ def test_the_lock_pins_the_versions_the_shortcuts_were_written_for():
     shortcuts are checked against the new versions."""
     lines = (ROOT / "requirements.lock").read_text().splitlines()
     pins = dict(line.split("==") for line in lines if "==" in line and not line.startswith(("#", " ")))
-    for shortcut in (eager_writes, direct_frames):
+    for shortcut in (eager_writes, direct_frames, daphne_sweeps):
         for name, version in shortcut.WRITTEN_FOR.items():
             assert pins[name.lower()] == version == metadata.version(name), name
 
@@ -260,6 +264,6 @@ def test_room_broadcasts_reach_everyone_with_the_shortcuts_on_and_off(daphne_ser
     asyncio.run(scenario())
     log = Path(server.proc.log_path).read_text()
     if shortcuts == "true":
-        assert "Daphne shortcuts applied: habbo.eager_writes, habbo.direct_frames" in log
+        assert "Daphne shortcuts applied: habbo.eager_writes, habbo.direct_frames, habbo.daphne_sweeps" in log
     else:
         assert "Daphne shortcuts off" in log
