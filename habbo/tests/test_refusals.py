@@ -32,7 +32,7 @@ def assert_player_words(form) -> dict[str, list[str]]:
     "data",
     [
         {},
-        {"name": "ab", "description": "d" * 501, "capacity": 500, "layout": "nope"},
+        {"name": "ab", "description": "d" * 501, "capacity": 501, "layout": "nope"},
         {"name": "n" * 61, "capacity": "many", "layout": ""},
         {"name": "ok name", "capacity": 1.5, "layout": "nope"},
     ],
