@@ -84,7 +84,8 @@ def _read_room(room_id) -> LoadedRoom | None:
 
 
 def room_saved(sender, instance: Room, **kwargs) -> None:
-    """post_save and post_delete of a Room: the processes' copies go."""
+    """post_save and post_delete of a Room: the processes' copies go. An
+    update() sends no signal: code that changes a room that way calls this too."""
     versions.bump("room", instance.pk)
 
 
