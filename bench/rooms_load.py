@@ -119,6 +119,15 @@ def start_servers(count: int, env: dict) -> list[tuple[int, subprocess.Popen]]:
     return servers
 
 
+def cpu_pct(procs) -> float:
+    """The processes' CPU % (100 = one core) since the previous call."""
+    return sum(proc.cpu_percent(None) for proc in procs)
+
+
+def rss_mb(procs) -> float:
+    return sum(proc.memory_info().rss for proc in procs) / 2**20
+
+
 def run_clients(args, players, ports, server_procs, idle: dict | None = None) -> tuple[dict, float, float]:
     """Run the Go clients (bench/roomsload); returns their result and the
     servers' CPU % and RSS (MiB) over the measured window. With --idle, the
@@ -148,18 +157,12 @@ def run_clients(args, players, ports, server_procs, idle: dict | None = None) ->
     outcome = None
     for line in clients.stdout:
         message = json.loads(line)
-        if message["event"] == "idle":
-            for proc in server_procs:
-                proc.cpu_percent(None)
+        if message["event"] in ("idle", "measuring"):
+            cpu_pct(server_procs)  # starts the window
         elif message["event"] == "idle_end":
-            idle["cpu_pct"] = sum(proc.cpu_percent(None) for proc in server_procs)
-            idle["rss_mb"] = sum(proc.memory_info().rss for proc in server_procs) / 2**20
-        elif message["event"] == "measuring":
-            for proc in server_procs:
-                proc.cpu_percent(None)
+            idle["cpu_pct"], idle["rss_mb"] = cpu_pct(server_procs), rss_mb(server_procs)
         elif message["event"] == "measured":
-            cpu = sum(proc.cpu_percent(None) for proc in server_procs)
-            rss = sum(proc.memory_info().rss for proc in server_procs) / 2**20
+            cpu, rss = cpu_pct(server_procs), rss_mb(server_procs)
         elif message["event"] == "result":
             outcome = message
     if clients.wait() != 0 or outcome is None:
@@ -194,7 +197,7 @@ def main():
     env = os.environ | {"DATABASE_URL": database_url, "DEBUG": "false", "LOG_LEVEL": "WARNING"}
     server_list = start_servers(args.servers, env)
     procs = [psutil.Process(proc.pid) for _, proc in server_list]
-    rss_empty = sum(proc.memory_info().rss for proc in procs) / 2**20
+    rss_empty = rss_mb(procs)
     idle = {}
     try:
         outcome, cpu, rss = run_clients(args, players, [port for port, _ in server_list], procs, idle)

@@ -10,6 +10,7 @@ touches the database only on a miss.
 """
 
 import json
+from functools import cache
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -34,6 +35,7 @@ FIELDS = (
 USER_TTL_S = 10 * 60
 
 
+@cache  # the model's fields do not change while the process runs
 def _fields() -> list:
     """FIELDS in the model's order, as Model.from_db takes a partial row."""
     return [field for field in User._meta.concrete_fields if field.attname in FIELDS]
