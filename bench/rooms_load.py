@@ -68,17 +68,22 @@ def make_world(clients: int, rooms: int, side: int = 16) -> tuple[list[str], lis
 
 
 def session_key(user) -> str:
-    """A logged-in Django session for a real WebSocket client, stored as a login stores it (SESSION_ENGINE)."""
+    """A logged-in Django session for a real WebSocket client, stored as a
+    login stores it (SESSION_ENGINE), with the copy of the player a login
+    makes (habbo.socket_user.logged_in)."""
     from importlib import import_module
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from habbo.socket_user import logged_in
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"  # what a login through the form records
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
+    logged_in(sender=type(user), user=user)
     return session.session_key
 
 

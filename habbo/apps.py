@@ -14,11 +14,14 @@ class HabboConfig(AppConfig):
         autodiscover_modules("events", "pushes", "handlers", "status")
         # A word saved or deleted (in the admin) tells every process's word filter.
         from habbo import wordfilter  # noqa: F401
-        # A player's row saved or deleted: the sockets' copies of it go (habbo.socket_user).
+        # A player's row saved or deleted: the sockets' copies of it go; a
+        # login makes the copy (habbo.socket_user).
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
 
         from habbo.models import User
-        from habbo.socket_user import row_saved
+        from habbo.socket_user import logged_in, row_saved
 
         post_save.connect(row_saved, sender=User)
         post_delete.connect(row_saved, sender=User)
+        user_logged_in.connect(logged_in)

@@ -10,6 +10,7 @@ touches the database only on a miss.
 """
 
 import json
+import logging
 from functools import cache
 
 from channels.db import database_sync_to_async
@@ -21,7 +22,9 @@ from django.utils.crypto import constant_time_compare
 
 from habbo import versions
 from habbo.models import User
-from habbo.redis import sync_redis
+from habbo.redis import REDIS_DOWN, sync_redis
+
+log = logging.getLogger(__name__)
 
 # What the sockets read of a player; any other field of the cached user is
 # read from the database when touched (in synchronous code; the event loop
@@ -87,6 +90,17 @@ def socket_user(session) -> User | AnonymousUser:
         session.flush()
         return AnonymousUser()
     return user
+
+
+def logged_in(sender, user, **kwargs) -> None:
+    """user_logged_in: the copy is made at login, so the player's first room
+    entry reads no row either (cached_user reads it after taking the token)."""
+    if not isinstance(user, User):
+        return
+    try:
+        cached_user(user.pk)
+    except REDIS_DOWN:  # the first socket reads the row instead
+        log.warning("the copy of player %s could not be kept at login", user.pk, exc_info=True)
 
 
 def row_saved(sender, instance: User, update_fields=None, **kwargs) -> None:

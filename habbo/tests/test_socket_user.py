@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.urls import reverse
 
 from habbo import socket_user, versions
 from habbo.versions import LocalCache
@@ -47,6 +48,14 @@ def test_a_login_keeps_the_copy(make_player, client, django_assert_num_queries):
     client.force_login(alice)
     with django_assert_num_queries(0):
         socket_user.cached_user(alice.pk)
+
+
+def test_a_login_makes_the_copy_the_first_socket_reads(make_player, client, django_assert_num_queries):
+    alice = make_player("alice")
+    assert client.post(reverse("login"), {"username": "alice", "password": "pass-word-123"}).status_code == 302
+    with django_assert_num_queries(0):
+        kept = socket_user.cached_user(alice.pk)
+    assert (kept.pk, kept.username) == (alice.pk, "alice")
 
 
 async def test_a_process_keeps_what_it_read_until_a_write():
