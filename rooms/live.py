@@ -100,6 +100,15 @@ def _next_stop(path: list, started_at: int, at_ms: int) -> tuple[Tile, int]:
 Standing = dict[int, tuple[list, int]]
 
 
+def standing_of(stored: dict) -> Standing:
+    """The Standing of the room hash's entries (user id → avatar JSON), without building Avatars."""
+    standing = {}
+    for user_id, raw in stored.items():
+        data = orjson.loads(raw)
+        standing[int(user_id)] = (data["path"], data["started_at"])
+    return standing
+
+
 def occupied_tiles(standing: Standing, at_ms: int, but: int) -> set[Tile]:
     """The tiles everyone but `but` stands on or is stepping onto at `at_ms`."""
     tiles = set()
@@ -347,12 +356,7 @@ class LiveRoom:
         return [Avatar.from_json(raw) for raw in (await redis().hgetall(self.key)).values()]
 
     async def standing(self) -> Standing:
-        """Everyone's path and start time, without building Avatars."""
-        standing = {}
-        for user_id, raw in (await redis().hgetall(self.key)).items():
-            data = orjson.loads(raw)
-            standing[int(user_id)] = (data["path"], data["started_at"])
-        return standing
+        return standing_of(await redis().hgetall(self.key))
 
     async def claim_reaping(self, seconds: float) -> bool:
         """One process per room and interval looks for dead avatars, not every one."""
@@ -364,13 +368,21 @@ class LiveRoom:
         pairs = [value for avatar in avatars for value in avatar]
         return set(await run_script(_BEAT, [self.key, self.seen_key], [now_ms(), *pairs]))
 
-    async def stale(self, older_than_ms: int) -> list[Avatar]:
-        """Avatars whose socket has not beaten for a while (its process died)."""
+    async def look(self, older_than_ms: int) -> tuple[dict, list[Avatar]]:
+        """The avatars whose socket beats (user id → stored avatar, for
+        standing_of) and those whose socket has not beaten for a while (its
+        process died), in one read."""
         # One atomic read: an avatar joining between two reads would look unseen.
         async with redis().pipeline(transaction=True) as pipe:
             avatars, seen = await pipe.hgetall(self.key).hgetall(self.seen_key).execute()
         limit = now_ms() - older_than_ms
-        return [Avatar.from_json(raw) for uid, raw in avatars.items() if int(seen.get(uid, 0)) < limit]
+        beating, stale = {}, []
+        for user_id, raw in avatars.items():
+            if int(seen.get(user_id, 0)) < limit:
+                stale.append(Avatar.from_json(raw))
+            else:
+                beating[user_id] = raw
+        return beating, stale
 
 
 def user_key(user_id: int) -> str:

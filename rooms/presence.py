@@ -2,8 +2,10 @@
 whose socket or process is gone. Entering and leaving are durable events
 (room.user_entered / room.user_left) for the room-stats and visit-log consumers."""
 
+import asyncio
 import logging
 import uuid
+import weakref
 from dataclasses import dataclass
 
 from channels.db import database_sync_to_async
@@ -14,6 +16,7 @@ from chat.selectors import RECENT_LINES, recent_lines
 from habbo import presence, versions
 from habbo.bus import outbox
 from habbo.bus.producer import EventBusUnavailable, apublish
+from habbo.loops import per_loop
 from habbo.models import User
 from habbo.redis import REDIS_DOWN
 from habbo.versions import LocalCache
@@ -22,7 +25,8 @@ from rooms.floorplan import FloorPlan
 from rooms.frames import Frame, RoomView, Snapshot, frame_text
 from rooms.fanout import fanout
 from rooms.live import (
-    FULL, JOINED, SUPERSEDED, TAKEN, Avatar, Entry, LiveRoom, claim_user, now_ms, release_user, restore_user,
+    FULL, JOINED, SUPERSEDED, TAKEN, Avatar, Entry, LiveRoom, Standing, claim_user, now_ms, release_user, restore_user,
+    standing_of,
 )
 from rooms.live_furniture import LiveFurniture
 from rooms.models import Room
@@ -35,6 +39,8 @@ log = logging.getLogger(__name__)
 # all: each time another player got in, so a room's worth entering at once
 # all find a tile of their own before the last attempt enters regardless.
 ENTRY_ATTEMPTS = 25
+# Room id → the lock its entries take turns at (while any holds or awaits it).
+_entry_turns = per_loop(weakref.WeakValueDictionary)
 
 
 class RoomFull(Exception):
@@ -97,13 +103,17 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ava
     undone, and the player's other socket, if any, stays where it is).
     """
     live = LiveRoom(room.id)
-    await reap(room)
-    claim = await claim_user(user.pk, room.id, conn, channel)
-    try:
-        entry = await _join(room, user, conn, channel, claim.number)
-    except BaseException:  # e.g. the room's Redis node failed: the claim must not name a socket that never got in
-        await _give_back(user.pk, conn, claim.previous)
-        raise
+    # This process's entries into a room take turns at picking a tile: at
+    # once they would all pick the same one, and all but one look again
+    # (a room filling up tried 3 times an entry on average).
+    async with _entry_turns().setdefault(room.id, asyncio.Lock()):
+        standing = standing_of(await reap(room))
+        claim = await claim_user(user.pk, room.id, conn, channel)
+        try:
+            entry = await _join(room, user, conn, channel, claim.number, standing)
+        except BaseException:  # e.g. the room's Redis node failed: the claim must not name a socket that never got in
+            await _give_back(user.pk, conn, claim.previous)
+            raise
     if entry.outcome == FULL:
         await restore_user(user.pk, conn, claim.previous)
         raise RoomFull
@@ -133,14 +143,17 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ava
     return entry.avatar
 
 
-async def _join(room: LoadedRoom, user: User, conn: str, channel: str, claim: int) -> Entry:
+async def _join(room: LoadedRoom, user: User, conn: str, channel: str, claim: int, standing: Standing) -> Entry:
+    """Enter, first by `standing` (the others, as reap read them just before)."""
     live = LiveRoom(room.id)
     furniture = fanout().furniture(room.id)
     blocked = furniture.blocking if furniture else set()
     visit = uuid.uuid4().hex
     for attempt in range(ENTRY_ATTEMPTS):
         now = now_ms()
-        path = entry_walk(room.plan, blocked, taken_tiles(await live.standing(), now, but=user.pk))
+        if attempt:
+            standing = await live.standing()
+        path = entry_walk(room.plan, blocked, taken_tiles(standing, now, but=user.pk))
         fresh = Avatar(user.pk, user.username, user.figure, path, now, conn, channel, visit, motto=user.motto,
                        claim=claim)
         # Someone else may take the tile before this entry is stored: then
@@ -178,17 +191,20 @@ async def _release(avatar: Avatar) -> None:
         log.warning("the claim of player %s could not be released", avatar.id, exc_info=True)
 
 
-async def reap(room: LoadedRoom) -> None:
+async def reap(room: LoadedRoom) -> dict:
     """Clear avatars whose socket stopped beating (its process died), and
-    retry parked events (in the background)."""
+    retry parked events (in the background). Returns the others, as
+    LiveRoom.look read them."""
     live = LiveRoom(room.id)
-    for avatar in await live.stale(settings.ROOM_PRESENCE_TIMEOUT_S * 1000):
+    beating, stale = await live.look(settings.ROOM_PRESENCE_TIMEOUT_S * 1000)
+    for avatar in stale:
         # Published by the drain below: one by one here, each could wait for
         # Kafka while the room's heartbeat (or an entry) waits behind it.
         if await _take_out(room, avatar, actor=None, publish=False):
             await _release(avatar)
             await presence.changed(avatar.id)
     outbox.drain_soon()
+    return beating
 
 
 async def _take_out(room: LoadedRoom, avatar: Avatar, *, actor: int | None, publish: bool = True) -> bool:

@@ -89,12 +89,21 @@ async def test_everyone_sees_an_entering_avatar_step_in_from_the_door(make_playe
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("kafka", "thread_connections_closed")
-async def test_players_entering_at_once_step_to_different_tiles(make_player, room, clean_redis):
+async def test_players_entering_at_once_step_to_different_tiles(make_player, room, clean_redis, monkeypatch):
+    """Through one process they take turns, so none has to look again."""
+    attempts, join = [], LiveRoom.join
+
+    async def counted(self, avatar, capacity, *, target=None):
+        attempts.append(avatar.id)
+        return await join(self, avatar, capacity, target=target)
+
+    monkeypatch.setattr(LiveRoom, "join", counted)
     players = [Player(await sync_to_async(make_player)(f"crowd{i}"), room) for i in range(6)]
     await asyncio.gather(*(p.connect() for p in players))
     avatars = await LiveRoom(room.pk).avatars()
     ends = [a.path[-1] for a in avatars]
     assert len(avatars) == 6 and len(set(ends)) == 6, f"each on a tile of their own: {ends}"
+    assert sorted(attempts) == sorted(p.user.pk for p in players), "one attempt each"
     assert all(a.path[0] == (0, 2) and a.path[-1] != (0, 2) for a in avatars)
     for p in players:
         await p.socket.disconnect()
