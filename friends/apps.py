@@ -10,3 +10,15 @@ class FriendsConfig(AppConfig):
         from habbo.presence import presence_changed
 
         presence_changed.connect(announce)
+        # Who is whose friend is kept in Redis (friends.friend_cache): a
+        # friendship saved or deleted one row at a time, or a new player, replaces it.
+        from django.db.models.signals import post_delete, post_save, pre_save
+
+        from friends.friend_cache import friendship_saved, friendship_saving, player_created
+        from friends.models import Friendship
+        from habbo.models import User
+
+        pre_save.connect(friendship_saving, sender=Friendship)
+        post_save.connect(friendship_saved, sender=Friendship)
+        post_delete.connect(friendship_saved, sender=Friendship)
+        post_save.connect(player_created, sender=User)

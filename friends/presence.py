@@ -4,8 +4,9 @@ which room (their room socket). Changes are pushed to each friend's
 
 from channels.db import database_sync_to_async
 
+from friends.friend_cache import cached_friend_ids
 from friends.pushes import FriendPresence
-from friends.selectors import friend_ids, friends_of
+from friends.selectors import friends_of
 from habbo.bus.push import notify
 from habbo.models import User
 from habbo.presence import online_query
@@ -47,15 +48,11 @@ def status_of(user_id: int) -> dict:
     return statuses_of([user_id])[user_id]
 
 
-@database_sync_to_async
-def _status_and_friends(user_id: int) -> tuple[dict | None, list[int]]:
-    """The status only for a player with friends to tell (it takes Redis and a query)."""
-    friends = friend_ids(user_id)
-    return (status_of(user_id) if friends else None), friends
-
-
 async def announce(user_id: int, **_signal) -> None:
-    """Tell every friend where this player is now (on habbo.presence.presence_changed)."""
-    status, friends = await _status_and_friends(user_id)
+    """Tell every friend where this player is now (on habbo.presence.presence_changed).
+    The friends are read from their copy (friends.friend_cache), and the
+    status only for a player with friends to tell (it takes Redis and a query)."""
+    friends = await cached_friend_ids(user_id)
     if friends:
+        status = await database_sync_to_async(status_of)(user_id)
         await notify(friends, FriendPresence(friend={"id": user_id, **status}))

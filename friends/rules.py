@@ -17,10 +17,9 @@ from collections import Counter
 from collections.abc import Callable
 
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 
-from friends import pushes
+from friends import friend_cache, pushes
 from friends.events import FriendAccepted, FriendDeclined, FriendRemoved, FriendRequested
 from friends.models import FriendRequest, Friendship
 from friends.presence import statuses_of
@@ -175,13 +174,19 @@ class FriendBook:
         FriendRequest.objects.bulk_update(list(self._decided.values()), ["status", "decided_at"])
         FriendRequest.objects.bulk_create(self._created)
         if self._unfriended:
-            gone = Q()
-            for low, high in self._unfriended:
-                gone |= Q(user_low=low, user_high=high)
-            Friendship.objects.filter(gone).delete()
+            # Plain SQL: with friend_cache's post_delete receiver, delete() would
+            # fetch every row first to send its signal; the players are told below.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"DELETE FROM {sql_table(Friendship)} WHERE (user_low_id, user_high_id) "
+                    f"IN (VALUES {_marks(len(self._unfriended), '(%s, %s)')})",
+                    [v for p in self._unfriended for v in p],
+                )
         Friendship.objects.bulk_create(
             [Friendship(user_low_id=low, user_high_id=high) for low, high in self._befriended]
         )
+        # Bulk writes send no signals: both players of every pair changed, at once.
+        friend_cache.changed(*{user_id for p in self._unfriended | self._befriended for user_id in p})
         for user_id, notice in self._notices:
             notify_on_commit(user_id, notice() if callable(notice) else notice)
 

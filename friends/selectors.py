@@ -6,8 +6,8 @@ from habbo.models import User
 
 
 def friend_ids(user_id: int) -> list[int]:
-    # Plain SQL: every room entry asks (friends.presence.announce), and
-    # building the ORM's query cost six times running it (bench/README.md, "Entering").
+    # Plain SQL: every room entry whose copy is not kept asks (friends.friend_cache),
+    # and building the ORM's query cost six times running it (bench/README.md, "Entering").
     quote, meta = connection.ops.quote_name, Friendship._meta
     low, high = (quote(meta.get_field(name).column) for name in ("user_low", "user_high"))
     with connection.cursor() as cursor:

@@ -1,0 +1,91 @@
+"""A player's friend ids without the database when it can be: every room
+entry and leave tells the player's friends (friends.presence.announce), and
+reading them was a query each time, even for a player with none.
+
+A copy is kept in Redis under the player's "friends" version token
+(habbo.versions), which every change of a friendship replaces for both
+players: friends.rules for the friends consumer's bulk writes, the receivers
+below for a single row (the admin, scripts, tests). A new player's is
+replaced too: a database made anew gives the same ids out again, and a copy
+kept for an earlier player of that id must not be theirs. A miss, or Redis
+out of reach, reads the ids from the database.
+"""
+
+import json
+
+from channels.db import database_sync_to_async
+
+from friends.models import Friendship
+from friends.selectors import friend_ids
+from habbo import versions
+from habbo.models import User
+from habbo.redis import REDIS_DOWN, redis, sync_redis
+
+KIND = "friends"
+# A copy unused this long goes (and a token replaced while Redis was out of
+# reach misleads for this long at most).
+FRIENDS_TTL_S = 10 * 60
+
+
+def _key(user_id: int) -> str:
+    return versions.cache_key(KIND, user_id, what=KIND)
+
+
+def _kept(token: str | None, kept: str | None) -> list[int] | None:
+    if token is None or kept is None:
+        return None
+    entry = json.loads(kept)
+    return entry["ids"] if entry["token"] == token else None
+
+
+def kept_friend_ids(user_id: int) -> list[int]:
+    """friends.selectors.friend_ids(), from the copy kept under the player's
+    current token if there is one (the token is taken before the query)."""
+    try:
+        token, (kept,) = versions.current(KIND, user_id, _key(user_id))
+    except REDIS_DOWN:
+        return friend_ids(user_id)
+    ids = _kept(token, kept)
+    if ids is None:
+        ids = friend_ids(user_id)
+        try:
+            sync_redis().set(_key(user_id), json.dumps({"token": token, "ids": ids}), ex=FRIENDS_TTL_S)
+        except REDIS_DOWN:
+            pass  # the next read asks the database again
+    return ids
+
+
+async def cached_friend_ids(user_id: int) -> list[int]:
+    """kept_friend_ids() for the event loop: a copy is read there in one
+    round trip (the token and the copy share a hash tag), and only a miss
+    takes the database thread."""
+    try:
+        ids = _kept(*await redis().mget(versions.cache_key(KIND, user_id), _key(user_id)))
+    except REDIS_DOWN:
+        ids = None  # kept_friend_ids falls back to the query
+    return ids if ids is not None else await database_sync_to_async(kept_friend_ids)(user_id)
+
+
+def changed(*user_ids: int) -> None:
+    """These players' friendships changed (made or ended): the copies read before go."""
+    versions.bump_many(KIND, user_ids)
+
+
+def friendship_saved(sender, instance: Friendship, **kwargs) -> None:
+    """post_save and post_delete of one Friendship (bulk writes send no
+    signal: friends.rules calls changed() itself). An edit may have moved the
+    row to another pair (the admin allows it): its old pair changed too."""
+    changed(instance.user_low_id, instance.user_high_id, *getattr(instance, "_pair_before", ()))
+
+
+def friendship_saving(sender, instance: Friendship, **kwargs) -> None:
+    """pre_save of a Friendship: an edited row's pair as it is stored, for friendship_saved."""
+    if not instance._state.adding:
+        stored = Friendship.objects.filter(pk=instance.pk).values_list("user_low_id", "user_high_id").first()
+        instance._pair_before = stored or ()
+
+
+def player_created(sender, instance: User, created=False, **kwargs) -> None:
+    """post_save of a User: a new player's token is new (see above)."""
+    if created:
+        changed(instance.pk)
