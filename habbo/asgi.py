@@ -1,4 +1,3 @@
-import gc
 import os
 
 from django.conf import settings
@@ -10,7 +9,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs Django set up)
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from habbo import web, web_processes  # noqa: E402
+from habbo import gc_tuning, web, web_processes  # noqa: E402
 from habbo.routing import websocket_urlpatterns  # noqa: E402
 from habbo.sockets import socket_auth  # noqa: E402
 
@@ -28,11 +27,5 @@ application = ProtocolTypeRouter(
     }
 )
 
-# What is loaded by now lives as long as the process: keep it out of every
-# future collection. A full collection of a web process with a thousand room
-# sockets paused it for hundreds of milliseconds (bench/README.md).
-gc.collect()
-gc.freeze()
-# A larger youngest generation: a frame's, a walk's and a request's objects die
-# there instead of being promoted, so full collections come far less often.
-gc.set_threshold(20_000, 10, 10)
+# Frozen what is loaded by now, young collections every second (habbo.gc_tuning).
+gc_tuning.tune()
