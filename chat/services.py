@@ -80,6 +80,5 @@ def chat_store(*, line_id: uuid.UUID, event: ChatMessageSent, said_at: datetime)
 
 def chat_history_empty() -> None:
     """Empty the chat history, to rebuild it by replaying chat-messages."""
-    for room_id in ChatLine.objects.order_by().values_list("room_id", flat=True).distinct():
-        versions.bump(RECENT_LINES, room_id)
+    versions.bump_many(RECENT_LINES, ChatLine.objects.order_by().values_list("room_id", flat=True).distinct())
     ChatLine.objects.all().delete()

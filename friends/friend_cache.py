@@ -11,15 +11,13 @@ kept for an earlier player of that id must not be theirs. A miss, or Redis
 out of reach, reads the ids from the database.
 """
 
-import json
-
 from channels.db import database_sync_to_async
 
 from friends.models import Friendship
 from friends.selectors import friend_ids
 from habbo import versions
 from habbo.models import User
-from habbo.redis import REDIS_DOWN, redis, sync_redis
+from habbo.redis import REDIS_DOWN, redis
 
 KIND = "friends"
 # A copy unused this long goes (and a token replaced while Redis was out of
@@ -28,31 +26,16 @@ FRIENDS_TTL_S = 10 * 60
 
 
 def _key(user_id: int) -> str:
-    return versions.cache_key(KIND, user_id, what=KIND)
-
-
-def _kept(token: str | None, kept: str | None) -> list[int] | None:
-    if token is None or kept is None:
-        return None
-    entry = json.loads(kept)
-    return entry["ids"] if entry["token"] == token else None
+    return versions.copy_key(KIND, user_id)
 
 
 def kept_friend_ids(user_id: int) -> list[int]:
     """friends.selectors.friend_ids(), from the copy kept under the player's
     current token if there is one (the token is taken before the query)."""
     try:
-        token, (kept,) = versions.current(KIND, user_id, _key(user_id))
+        return versions.read_kept(KIND, user_id, lambda: friend_ids(user_id), FRIENDS_TTL_S)
     except REDIS_DOWN:
         return friend_ids(user_id)
-    ids = _kept(token, kept)
-    if ids is None:
-        ids = friend_ids(user_id)
-        try:
-            sync_redis().set(_key(user_id), json.dumps({"token": token, "ids": ids}), ex=FRIENDS_TTL_S)
-        except REDIS_DOWN:
-            pass  # the next read asks the database again
-    return ids
 
 
 async def cached_friend_ids(user_id: int) -> list[int]:
@@ -60,7 +43,7 @@ async def cached_friend_ids(user_id: int) -> list[int]:
     round trip (the token and the copy share a hash tag), and only a miss
     takes the database thread."""
     try:
-        ids = _kept(*await redis().mget(versions.cache_key(KIND, user_id), _key(user_id)))
+        ids = versions.kept_under(*await redis().mget(versions.cache_key(KIND, user_id), _key(user_id)))
     except REDIS_DOWN:
         ids = None  # kept_friend_ids falls back to the query
     return ids if ids is not None else await database_sync_to_async(kept_friend_ids)(user_id)

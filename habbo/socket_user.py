@@ -9,7 +9,6 @@ at the next socket. Both are read in one hop to the database thread, which
 touches the database only on a miss.
 """
 
-import json
 import logging
 from functools import cache
 
@@ -22,7 +21,7 @@ from django.utils.crypto import constant_time_compare
 
 from habbo import versions
 from habbo.models import User
-from habbo.redis import REDIS_DOWN, sync_redis
+from habbo.redis import REDIS_DOWN
 
 log = logging.getLogger(__name__)
 
@@ -44,25 +43,19 @@ def _fields() -> list:
     return [field for field in User._meta.concrete_fields if field.attname in FIELDS]
 
 
-def _key(user_id: int) -> str:
-    return versions.cache_key("user", user_id, what="user")
-
-
 def cached_user(user_id: int) -> User | None:
     """The player's row (FIELDS only), from the copy kept under their current token if there is one."""
-    token, (kept,) = versions.current("user", user_id, _key(user_id))
     fields = _fields()
-    if kept:
-        entry = json.loads(kept)
-        if entry["token"] == token:
-            row = [field.to_python(value) for field, value in zip(fields, entry["row"])]
-            return User.from_db("default", [field.attname for field in fields], row)
-    user = User.objects.filter(pk=user_id).only(*FIELDS).first()
-    if user is not None:
-        row = [f.value_from_object(user) for f in fields]
-        entry = json.dumps({"token": token, "row": row}, default=lambda value: value.isoformat())
-        sync_redis().set(_key(user_id), entry, ex=USER_TTL_S)
-    return user
+
+    def read_row() -> list | None:
+        user = User.objects.filter(pk=user_id).only(*FIELDS).first()
+        return None if user is None else [field.value_from_object(user) for field in fields]
+
+    row = versions.read_kept("user", user_id, read_row, USER_TTL_S)
+    if row is None:
+        return None
+    values = [field.to_python(value) for field, value in zip(fields, row)]
+    return User.from_db("default", [field.attname for field in fields], values)
 
 
 @database_sync_to_async

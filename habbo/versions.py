@@ -10,6 +10,7 @@ database's name, because test runs and the benchmarks share one Redis with
 other databases, whose ids overlap.
 """
 
+import json
 import logging
 import time
 import uuid
@@ -54,6 +55,33 @@ def current(kind: str, owner, *also: str) -> tuple[str, list]:
             pipe.get(other)
         _, token, *values = pipe.execute()
     return token, values
+
+
+def copy_key(kind: str, owner) -> str:
+    """Where read_kept keeps the copy of what it read for the owner."""
+    return cache_key(kind, owner, what=kind)
+
+
+def kept_under(token: str | None, kept: str | None):
+    """The value of a copy as read_kept stores it, if it was read under `token`; else None."""
+    if token is None or kept is None:
+        return None
+    entry = json.loads(kept)
+    return entry.get("value") if entry["token"] == token else None
+
+
+def read_kept(kind: str, owner, read: Callable[[], T | None], ttl_s: int) -> T | None:
+    """read()'s value (JSON; dates as ISO text), from the copy in Redis kept
+    under the owner's current token if there is one; else read after taking
+    the token, and kept under it for ttl_s (a copy unused that long goes)."""
+    token, (kept,) = current(kind, owner, copy_key(kind, owner))
+    value = kept_under(token, kept)
+    if value is None:
+        value = read()
+        if value is not None:
+            entry = json.dumps({"token": token, "value": value}, default=lambda v: v.isoformat())
+            sync_redis().set(copy_key(kind, owner), entry, ex=ttl_s)
+    return value
 
 
 async def acurrent(kind: str, owner) -> str:
