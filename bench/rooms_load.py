@@ -69,21 +69,24 @@ def make_world(clients: int, rooms: int, side: int = 16) -> tuple[list[str], lis
 
 def session_key(user) -> str:
     """A logged-in Django session for a real WebSocket client, stored as a
-    login stores it (SESSION_ENGINE), with the copy of the player a login
-    makes (habbo.socket_user.logged_in)."""
+    login stores it (SESSION_ENGINE), with the copies of the player and of
+    their friend ids that a login makes (its user_logged_in receivers; the
+    others, e.g. django-axes's log, need a request)."""
     from importlib import import_module
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
-    from habbo.socket_user import logged_in
+    from friends import friend_cache
+    from habbo import socket_user
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"  # what a login through the form records
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    logged_in(sender=type(user), user=user)
+    for logged_in in (socket_user.logged_in, friend_cache.logged_in):
+        logged_in(sender=type(user), user=user)
     return session.session_key
 
 

@@ -17,7 +17,7 @@ from friends.models import Friendship
 from friends.selectors import friend_ids
 from habbo import versions
 from habbo.models import User
-from habbo.redis import REDIS_DOWN, redis
+from habbo.redis import REDIS_DOWN
 
 KIND = "friends"
 # A copy unused this long goes (and a token replaced while Redis was out of
@@ -43,10 +43,17 @@ async def cached_friend_ids(user_id: int) -> list[int]:
     round trip (the token and the copy share a hash tag), and only a miss
     takes the database thread."""
     try:
-        ids = versions.kept_under(*await redis().mget(versions.cache_key(KIND, user_id), _key(user_id)))
+        ids = await versions.aread_kept(KIND, user_id)
     except REDIS_DOWN:
         ids = None  # kept_friend_ids falls back to the query
     return ids if ids is not None else await database_sync_to_async(kept_friend_ids)(user_id)
+
+
+def logged_in(sender, user, **kwargs) -> None:
+    """user_logged_in: the copy is made at login (as habbo.socket_user's is),
+    so the player's first room entry runs no query either."""
+    if isinstance(user, User):
+        kept_friend_ids(user.pk)
 
 
 def changed(*user_ids: int) -> None:

@@ -5,7 +5,9 @@ out, on one cache client per process.
 Django's `caches` gives each async context a cache object of its own, with
 a connection pool of its own: a socket opening read its session over a new
 Redis connection, and building one cost more than the read (bench/README.md,
-"Entering"). Django's Redis client is thread-safe, so one is shared here.
+"Entering"). Django's Redis client is thread-safe, so one is shared here. A socket
+reads its session on the event loop (acached) and goes to the database
+thread only on a miss.
 """
 
 from functools import cache
@@ -13,6 +15,10 @@ from functools import cache
 from django.conf import settings
 from django.contrib.sessions.backends import cached_db, db
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisSerializer
+from redis.client import NEVER_DECODE
+
+from habbo.redis import redis
 
 
 @cache
@@ -26,3 +32,17 @@ class SessionStore(cached_db.SessionStore):
         # object in every socket's async context for the socket's life.
         db.SessionStore.__init__(self, session_key)
         self._cache = _shared_cache()
+
+    async def acached(self) -> dict | None:
+        """What load() finds in the cache, read on the event loop (one GET,
+        no hop to the database thread); None on a miss, for load() to read
+        through from the database."""
+        if self.session_key is None:
+            return None
+        # The value is pickled bytes, as Django's Redis cache stores it.
+        raw = await redis().execute_command("GET", self._cache.make_key(self.cache_key), **{NEVER_DECODE: True})
+        return None if raw is None else RedisSerializer().loads(raw)
+
+    def loaded(self, data: dict) -> None:
+        """Use `data` (from acached) as the session's, as load() would have."""
+        self._session_cache = data

@@ -70,6 +70,14 @@ def kept_under(token: str | None, kept: str | None):
     return entry.get("value") if entry["token"] == token else None
 
 
+async def aread_kept(kind: str, owner):
+    """The value read_kept keeps for the owner, if kept under the current
+    token: one round trip on the event loop (the token and the copy share a
+    hash tag); None on a miss, for the caller to read_kept in the database
+    thread."""
+    return kept_under(*await redis().mget(cache_key(kind, owner), copy_key(kind, owner)))
+
+
 def read_kept(kind: str, owner, read: Callable[[], T | None], ttl_s: int) -> T | None:
     """read()'s value (JSON; dates as ISO text), from the copy in Redis kept
     under the owner's current token if there is one; else read after taking

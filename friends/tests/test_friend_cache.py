@@ -173,6 +173,6 @@ async def test_the_event_loop_without_redis_reads_the_database(make_player, monk
     def down(*args, **kwargs):
         raise RedisConnectionError("Redis is out of reach")
 
-    monkeypatch.setattr(friend_cache, "redis", Down)
+    monkeypatch.setattr(versions, "redis", Down)
     monkeypatch.setattr(versions, "current", down)
     assert await cached_friend_ids(alice.pk) == [bob.pk]

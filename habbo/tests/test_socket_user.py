@@ -6,9 +6,13 @@ import uuid
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from habbo import socket_user, versions
+from habbo.sessions import SessionStore
 from habbo.versions import LocalCache
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +80,19 @@ async def test_a_process_keeps_what_it_read_until_a_write():
     assert await cache.get(owner, read_overtaken) == 2
     assert await cache.get(owner, read) == 3  # what was read under the replaced token is not used
     assert await cache.get(owner, read) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_socket_without_redis_reads_its_player_in_the_database_thread(make_player, monkeypatch,
+                                                                              thread_connections_closed):
+    alice = await sync_to_async(make_player)("alice")
+    client = Client()
+    await sync_to_async(client.force_login)(alice)
+    session = SessionStore(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    assert (await socket_user.socket_user(session)).pk == alice.pk
+
+    async def down(self):
+        raise RedisConnectionError("Redis is out of reach")
+
+    monkeypatch.setattr(SessionStore, "acached", down)
+    assert (await socket_user.socket_user(SessionStore(session.session_key))).pk == alice.pk

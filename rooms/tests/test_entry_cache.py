@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from chat.events import ChatMessageSent
 from chat.services import chat_store
-from habbo import restrictions
+from friends import friend_cache
+from habbo import restrictions, socket_user, versions
 from habbo.looks import Looks, looks_change
 from habbo.palettes import CLOTHES, HAIR, HAIR_STYLES, SHOES, SKIN
 from habbo.routing import websocket_urlpatterns
@@ -77,6 +78,28 @@ async def closed_with(client: Client, room) -> int:
         output = await socket.receive_output(timeout=10)
     assert output["type"] == "websocket.close", output
     return output["code"]
+
+
+async def test_the_first_entry_after_a_login_needs_no_database_thread(make_player, room, monkeypatch):
+    """The login kept the player and their friend ids; the session was
+    written through: the socket reads all three on the event loop."""
+    alice = await sync_to_async(make_player)("alice")
+    client = await sync_to_async(logged_in)(alice)
+    thread_reads = []
+
+    def counted(name, read):
+        def wrapper(*args):
+            thread_reads.append(name)
+            return read(*args)
+        return wrapper
+
+    monkeypatch.setattr(socket_user, "cached_user", counted("player", socket_user.cached_user))
+    monkeypatch.setattr(friend_cache, "kept_friend_ids", counted("friends", friend_cache.kept_friend_ids))
+    assert (await snapshot_of(client, room))["you"] == alice.pk
+    assert thread_reads == []
+    await sync_to_async(versions.bump)("user", alice.pk)  # as a save of the row does
+    assert (await snapshot_of(client, room))["you"] == alice.pk
+    assert thread_reads == ["player"]  # the copy went with the old token: read again in the thread
 
 
 async def test_a_ban_placed_after_a_cached_entry_refuses_the_next(make_player, room):
