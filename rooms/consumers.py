@@ -81,7 +81,7 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
             return await self.close(CLOSE_UNAVAILABLE, "the hotel cannot let you in right now; try again")
         try:
             await doorbell.admit(self.room, fanout().furniture(self.room.id), self.user)
-            self.avatar: Avatar = await presence.enter(self.room, self.user, conn=self.conn, channel=self.channel_name)
+            entered = await presence.enter(self.room, self.user, conn=self.conn, channel=self.channel_name)
         except doorbell.NotLetIn as refused:
             await fanout().leave(self.room.id, self)
             return await self.close(refused.code, refused.reason)
@@ -97,6 +97,7 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
         except BaseException:
             await fanout().leave(self.room.id, self)
             raise
+        self.avatar: Avatar = entered.avatar
         # A moderator's kick or ban reaches this socket through the player's
         # sockets group; Channels leaves the groups in self.groups on disconnect.
         self.groups.append(restrictions.sockets_group(user.pk))
@@ -107,7 +108,7 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
             await self.disconnect(None)
             return await self.close(CLOSE_NO_ROOM, "no such room")
         try:
-            await self.send_frame_now(await presence.snapshot(self.room, furniture, self.user.pk))
+            await self.send_frame_now(await presence.snapshot(self.room, furniture, entered))
             held, self.held_frames = self.held_frames, None
             for frame in held:
                 await self.send_frame(frame)

@@ -355,8 +355,12 @@ class LiveRoom:
     async def avatars(self) -> list[Avatar]:
         return [Avatar.from_json(raw) for raw in (await redis().hgetall(self.key)).values()]
 
+    async def stored(self) -> dict:
+        """The room hash: user id → the avatar's JSON."""
+        return await redis().hgetall(self.key)
+
     async def standing(self) -> Standing:
-        return standing_of(await redis().hgetall(self.key))
+        return standing_of(await self.stored())
 
     async def claim_reaping(self, seconds: float) -> bool:
         """One process per room and interval looks for dead avatars, not every one."""

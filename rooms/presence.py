@@ -25,7 +25,7 @@ from rooms.floorplan import FloorPlan
 from rooms.frames import Frame, RoomView, Snapshot, frame_text
 from rooms.fanout import fanout
 from rooms.live import (
-    FULL, JOINED, SUPERSEDED, TAKEN, Avatar, Entry, LiveRoom, Standing, claim_user, now_ms, release_user, restore_user,
+    FULL, JOINED, SUPERSEDED, TAKEN, Avatar, Entry, LiveRoom, claim_user, now_ms, release_user, restore_user,
     standing_of,
 )
 from rooms.live_furniture import LiveFurniture
@@ -95,7 +95,16 @@ def room_saved(sender, instance: Room, **kwargs) -> None:
     versions.bump("room", instance.pk)
 
 
-async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Avatar:
+@dataclass(frozen=True)
+class Entered:
+    avatar: Avatar  # as stored: a player already here keeps their path and visit
+    # The others as this entry read them just before it got in (user id →
+    # stored JSON). The socket joined the room's frames before that read, so
+    # its snapshot is this with every frame since after it.
+    others: dict
+
+
+async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Entered:
     """Put the player in the room at the door, stepping in to the nearest
     free tile (or where their other socket had them).
 
@@ -107,10 +116,10 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ava
     # once they would all pick the same one, and all but one look again
     # (a room filling up tried 3 times an entry on average).
     async with _entry_turns().setdefault(room.id, asyncio.Lock()):
-        standing = standing_of(await reap(room))
+        others = await reap(room)
         claim = await claim_user(user.pk, room.id, conn, channel)
         try:
-            entry = await _join(room, user, conn, channel, claim.number, standing)
+            entry, others = await _join(room, user, conn, channel, claim.number, others)
         except BaseException:  # e.g. the room's Redis node failed: the claim must not name a socket that never got in
             await _give_back(user.pk, conn, claim.previous)
             raise
@@ -140,11 +149,12 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ava
         except REDIS_DOWN:  # the player is in; that socket finds its avatar gone at its next heartbeat
             log.warning("player %s's replaced socket could not be told", user.pk, exc_info=True)
     await presence.changed(user.pk)
-    return entry.avatar
+    return Entered(entry.avatar, others)
 
 
-async def _join(room: LoadedRoom, user: User, conn: str, channel: str, claim: int, standing: Standing) -> Entry:
-    """Enter, first by `standing` (the others, as reap read them just before)."""
+async def _join(room: LoadedRoom, user: User, conn: str, channel: str, claim: int, others: dict) -> tuple[Entry, dict]:
+    """Enter, first by `others` (as reap read them just before); returns the
+    entry and the others as its last try read them."""
     live = LiveRoom(room.id)
     furniture = fanout().furniture(room.id)
     blocked = furniture.blocking if furniture else set()
@@ -152,8 +162,8 @@ async def _join(room: LoadedRoom, user: User, conn: str, channel: str, claim: in
     for attempt in range(ENTRY_ATTEMPTS):
         now = now_ms()
         if attempt:
-            standing = await live.standing()
-        path = entry_walk(room.plan, blocked, taken_tiles(standing, now, but=user.pk))
+            others = await live.stored()
+        path = entry_walk(room.plan, blocked, taken_tiles(standing_of(others), now, but=user.pk))
         fresh = Avatar(user.pk, user.username, user.figure, path, now, conn, channel, visit, motto=user.motto,
                        claim=claim)
         # Someone else may take the tile before this entry is stored: then
@@ -162,7 +172,7 @@ async def _join(room: LoadedRoom, user: User, conn: str, channel: str, claim: in
         entry = await live.join(fresh, room.capacity, target=target)
         if entry.outcome != TAKEN:
             break
-    return entry
+    return entry, others
 
 
 async def _give_back(user_id: int, conn: str, previous: dict | None) -> None:
@@ -226,10 +236,13 @@ async def find_present(live: LiveRoom, username: str) -> Avatar | None:
     return next((a for a in await live.avatars() if a.name.lower() == username.lower()), None)
 
 
-async def snapshot(room: LoadedRoom, furniture: LiveFurniture, user_id: int) -> Snapshot:
-    avatars = await LiveRoom(room.id).avatars()
+async def snapshot(room: LoadedRoom, furniture: LiveFurniture, entered: Entered) -> Snapshot:
+    """The room as the entry read it, with the entrant in it (Entered.others)."""
+    you = entered.avatar.id
+    avatars = [Avatar.from_json(raw) for user_id, raw in entered.others.items() if int(user_id) != you]
+    avatars.append(entered.avatar)
     return Snapshot(
-        you=user_id,
+        you=you,
         now=now_ms(),
         room=RoomView(
             id=str(room.id),
