@@ -5,9 +5,10 @@ pretty-prints its 29 options for a debug line: `pformat` is called before
 the logger finds debug off and drops the line. That was about 0.2 ms of a
 web process's CPU per connection, a sixth of a bare Daphne handshake
 (bench/README.md, "Entering"). Here the module's `pformat` formats when
-txaio's log level is debug or trace, and otherwise returns a placeholder
-that nobody sees. Its other uses are debug output too (a client's handshake
-line, the timings autobahn tracks only when asked).
+txaio's global log level is debug or trace, and otherwise returns a
+placeholder that nobody sees. Its two other uses in that module change the
+same way: a client's handshake debug line, and `Timings.__str__` (timings
+autobahn keeps only with `trackTimings`, which the hotel never sets).
 
 It swaps a name in autobahn's module, so it is written for the version
 below; habbo.web leaves it off under any other.

@@ -39,9 +39,13 @@ class SessionStore(cached_db.SessionStore):
         through from the database."""
         if self.session_key is None:
             return None
-        # The value is pickled bytes, as Django's Redis cache stores it.
+        # The value is pickled bytes, as Django's Redis cache (CACHES, on
+        # REDIS_URL, with its default serializer) stores it.
         raw = await redis().execute_command("GET", self._cache.make_key(self.cache_key), **{NEVER_DECODE: True})
-        return None if raw is None else RedisSerializer().loads(raw)
+        try:
+            return None if raw is None else RedisSerializer().loads(raw)
+        except Exception:  # as load() takes any cache error: a miss
+            return None
 
     def loaded(self, data: dict) -> None:
         """Use `data` (from acached) as the session's, as load() would have."""

@@ -183,7 +183,7 @@ ROOM_TICK_MS = env.int("ROOM_TICK_MS", default=50)
 if not 0 <= ROOM_TICK_MS <= 100:
     raise ImproperlyConfigured(f"ROOM_TICK_MS is {ROOM_TICK_MS}: a tick holds a frame back at most 100 ms")
 ROOM_BATCH_WRITES = env.int("ROOM_BATCH_WRITES", default=20_000)
-# The web process's three measured shortcuts under Daphne (habbo.web.apply_shortcuts);
+# The web process's four measured shortcuts under Daphne (habbo.web.apply_shortcuts);
 # false serves every frame on Daphne's plain path.
 DAPHNE_SHORTCUTS = env.bool("DAPHNE_SHORTCUTS", default=True)
 # A web process renews its key in Redis this often while it runs (habbo.web_processes).

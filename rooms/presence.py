@@ -98,9 +98,9 @@ def room_saved(sender, instance: Room, **kwargs) -> None:
 @dataclass(frozen=True)
 class Entered:
     avatar: Avatar  # as stored: a player already here keeps their path and visit
-    # The others as this entry read them just before it got in (user id →
-    # stored JSON). The socket joined the room's frames before that read, so
-    # its snapshot is this with every frame since after it.
+    # Who was in the room as this entry read it just before it got in (user
+    # id → stored JSON; reap or a retry). The socket joined the room's frames
+    # before that read, so its snapshot is this with every frame since after it.
     others: dict
 
 
@@ -203,18 +203,23 @@ async def _release(avatar: Avatar) -> None:
 
 async def reap(room: LoadedRoom) -> dict:
     """Clear avatars whose socket stopped beating (its process died), and
-    retry parked events (in the background). Returns the others, as
-    LiveRoom.look read them."""
+    retry parked events (in the background). Returns who is in the room as
+    LiveRoom.look read it (user id → stored JSON), without those cleared."""
     live = LiveRoom(room.id)
-    beating, stale = await live.look(settings.ROOM_PRESENCE_TIMEOUT_S * 1000)
+    present, stale = await live.look(settings.ROOM_PRESENCE_TIMEOUT_S * 1000)
     for avatar in stale:
         # Published by the drain below: one by one here, each could wait for
         # Kafka while the room's heartbeat (or an entry) waits behind it.
         if await _take_out(room, avatar, actor=None, publish=False):
             await _release(avatar)
             await presence.changed(avatar.id)
+        else:
+            # The player's new socket took the avatar over meanwhile (no
+            # frame tells that: path, visit and looks stay), or another
+            # reaper cleared it (its user_left comes after this read).
+            present[str(avatar.id)] = avatar.to_json()
     outbox.drain_soon()
-    return beating
+    return present
 
 
 async def _take_out(room: LoadedRoom, avatar: Avatar, *, actor: int | None, publish: bool = True) -> bool:

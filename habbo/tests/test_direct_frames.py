@@ -237,7 +237,7 @@ def test_autobahns_debug_lines_are_formatted_only_at_debug(monkeypatch):
 
 
 def test_the_lock_pins_the_versions_the_shortcuts_were_written_for():
-    """Upgrading Twisted, autobahn or daphne in the lock fails here until the
+    """Upgrading Twisted, autobahn, txaio or daphne in the lock fails here until the
     shortcuts are checked against the new versions."""
     lines = (ROOT / "requirements.lock").read_text().splitlines()
     pins = dict(line.split("==") for line in lines if "==" in line and not line.startswith(("#", " ")))

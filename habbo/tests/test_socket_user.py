@@ -7,6 +7,7 @@ import uuid
 import pytest
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -96,3 +97,59 @@ async def test_a_socket_without_redis_reads_its_player_in_the_database_thread(ma
 
     monkeypatch.setattr(SessionStore, "acached", down)
     assert (await socket_user.socket_user(SessionStore(session.session_key))).pk == alice.pk
+
+
+def _session_of(client: Client) -> SessionStore:
+    return SessionStore(client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+
+@pytest.fixture
+def thread_reads(monkeypatch) -> list:
+    """Counts the sockets' reads that take the database thread."""
+    reads, read = [], socket_user._session_user
+
+    def counted(session):
+        reads.append(session.session_key)
+        return read(session)
+
+    monkeypatch.setattr(socket_user, "_session_user", counted)
+    return reads
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_an_inactive_player_is_refused_on_the_event_loop(make_player, thread_reads, thread_connections_closed):
+    alice = await sync_to_async(make_player)("alice")
+    client = Client()
+    await sync_to_async(client.force_login)(alice)
+    session = _session_of(client)
+    assert await session.acached() == await sync_to_async(session._cache.get)(session.cache_key)  # Django's own value
+
+    def deactivate():
+        alice.is_active = False
+        alice.save(update_fields=["is_active"])
+        socket_user.cached_user(alice.pk)  # the copy is kept again, inactive
+
+    await sync_to_async(deactivate)()
+    assert isinstance(await socket_user.socket_user(_session_of(client)), AnonymousUser)
+    assert thread_reads == []
+    assert await _session_of(client).acached() is not None  # refused, not logged out
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_changed_password_ends_the_session_through_the_database_thread(make_player, thread_reads,
+                                                                               thread_connections_closed):
+    alice = await sync_to_async(make_player)("alice")
+    client = Client()
+    await sync_to_async(client.force_login)(alice)
+
+    def change_password():
+        alice.set_password("another-pass-word-456")
+        alice.save()
+        socket_user.cached_user(alice.pk)  # another session's socket keeps the new copy
+
+    await sync_to_async(change_password)()
+    key = _session_of(client).session_key
+    assert isinstance(await socket_user.socket_user(SessionStore(key)), AnonymousUser)
+    assert thread_reads == [key]
+    assert await SessionStore(key).acached() is None
+    assert not await sync_to_async(SessionStore().exists)(key)

@@ -4,6 +4,7 @@ once never pick the same tile (the rule, the Redis entry script, and the
 real socket over Redis and Kafka)."""
 
 import asyncio
+import json
 import uuid
 
 import pytest
@@ -107,3 +108,42 @@ async def test_players_entering_at_once_step_to_different_tiles(make_player, roo
     assert all(a.path[0] == (0, 2) and a.path[-1] != (0, 2) for a in avatars)
     for p in players:
         await p.socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("kafka", "clean_redis", "thread_connections_closed")
+async def test_the_snapshot_shows_a_stale_avatar_its_players_new_socket_took_over(make_player, monkeypatch):
+    """The snapshot is the room as the entry's reap read it. An avatar whose
+    socket stopped beating, taken over by the player's new socket (another
+    process) before the reap could clear it, stays: no frame will tell."""
+    from habbo.redis import redis
+    from rooms import presence
+    from rooms.live import REJOINED, claim_user
+    from rooms.tests.test_entry_cache import enter, logged_in
+
+    owner, xavier, yvonne = [await sync_to_async(make_player)(name) for name in ("owner", "xavier", "yvonne")]
+    room = await sync_to_async(Room.objects.create)(owner=owner, name="R", floor_plan="0000\n0000\n0000", door_x=0,
+                                                    door_y=0, capacity=10)
+    live = LiveRoom(room.pk)
+
+    async def enter_directly(conn: str) -> int:
+        claim = await claim_user(xavier.pk, room.pk, conn, "channel-" + conn)
+        avatar = Avatar(xavier.pk, "xavier", xavier.figure, [(0, 0), (1, 1)], now_ms(), conn, "channel-" + conn,
+                        uuid.uuid4().hex, claim=claim.number)
+        return (await live.join(avatar, 10)).outcome
+
+    assert await enter_directly("dead") == JOINED
+    await redis().hset(live.seen_key, xavier.pk, 0)  # its process died: no heartbeat since
+    take_out = presence._take_out
+
+    async def taken_over_first(room_, avatar, **kwargs):
+        if avatar.id == xavier.pk:
+            assert await enter_directly("new") == REJOINED
+        return await take_out(room_, avatar, **kwargs)
+
+    monkeypatch.setattr(presence, "_take_out", taken_over_first)
+    socket, output = await enter(await sync_to_async(logged_in)(yvonne), room)
+    in_room = {int(uid) for uid in await redis().hkeys(live.key)}
+    await socket.disconnect()
+    assert in_room == {xavier.pk, yvonne.pk}
+    assert {avatar["id"] for avatar in json.loads(output["text"])["avatars"]} == in_room
