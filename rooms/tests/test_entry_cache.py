@@ -80,7 +80,8 @@ async def closed_with(client: Client, room) -> int:
     return output["code"]
 
 
-async def test_the_first_entry_after_a_login_reads_session_player_and_friends_on_the_event_loop(make_player, room, monkeypatch):
+async def test_the_first_entry_after_a_login_reads_session_player_and_friends_on_the_event_loop(
+        make_player, room, monkeypatch):
     """The login kept the player and their friend ids; the session was
     written through: the socket reads all three on the event loop."""
     alice = await sync_to_async(make_player)("alice")
