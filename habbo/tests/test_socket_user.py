@@ -83,13 +83,23 @@ async def test_a_process_keeps_what_it_read_until_a_write():
     assert await cache.get(owner, read) == 3
 
 
-@pytest.mark.django_db(transaction=True)
-async def test_a_socket_without_redis_reads_its_player_in_the_database_thread(make_player, monkeypatch,
-                                                                              thread_connections_closed):
+async def _logged_in(make_player):
+    """A player and a test client logged in as them (the login's receivers ran)."""
     alice = await sync_to_async(make_player)("alice")
     client = Client()
     await sync_to_async(client.force_login)(alice)
-    session = SessionStore(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    return alice, client
+
+
+def _session_of(client: Client) -> SessionStore:
+    return SessionStore(client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_socket_without_redis_reads_its_player_in_the_database_thread(make_player, monkeypatch,
+                                                                              thread_connections_closed):
+    alice, client = await _logged_in(make_player)
+    session = _session_of(client)
     assert (await socket_user.socket_user(session)).pk == alice.pk
 
     async def down(self):
@@ -97,10 +107,6 @@ async def test_a_socket_without_redis_reads_its_player_in_the_database_thread(ma
 
     monkeypatch.setattr(SessionStore, "acached", down)
     assert (await socket_user.socket_user(SessionStore(session.session_key))).pk == alice.pk
-
-
-def _session_of(client: Client) -> SessionStore:
-    return SessionStore(client.cookies[settings.SESSION_COOKIE_NAME].value)
 
 
 @pytest.fixture
@@ -118,9 +124,7 @@ def thread_reads(monkeypatch) -> list:
 
 @pytest.mark.django_db(transaction=True)
 async def test_an_inactive_player_is_refused_on_the_event_loop(make_player, thread_reads, thread_connections_closed):
-    alice = await sync_to_async(make_player)("alice")
-    client = Client()
-    await sync_to_async(client.force_login)(alice)
+    alice, client = await _logged_in(make_player)
     session = _session_of(client)
     assert await session.acached() == await sync_to_async(session._cache.get)(session.cache_key)  # Django's own value
 
@@ -138,9 +142,7 @@ async def test_an_inactive_player_is_refused_on_the_event_loop(make_player, thre
 @pytest.mark.django_db(transaction=True)
 async def test_a_changed_password_ends_the_session_through_the_database_thread(make_player, thread_reads,
                                                                                thread_connections_closed):
-    alice = await sync_to_async(make_player)("alice")
-    client = Client()
-    await sync_to_async(client.force_login)(alice)
+    alice, client = await _logged_in(make_player)
 
     def change_password():
         alice.set_password("another-pass-word-456")
