@@ -5,8 +5,9 @@ row (the truth, read by every HTTP request) and mirrors a mute and a trade
 lock in Redis, where the room socket of any web process reads them per chat
 line or trade without a database query; the key expires with the sanction.
 It also closes a kicked or banned player's sockets wherever they are served:
-room sockets through the group each joins (`sockets_group`), the pages'
-hotel sockets through the player's own group (habbo.bus.push.user_group).
+room sockets through the group each joins (`sockets_group`, on the room
+sockets' layer: habbo.socket_layer), the pages' hotel sockets through the
+player's own group (habbo.bus.push.user_group).
 Declared in the core because chat, rooms and friends check them and the
 moderation app sits above them all.
 """
@@ -16,6 +17,7 @@ from typing import Literal
 
 from django.utils import timezone
 
+from habbo import socket_layer
 from habbo.bus.push import push_on_commit, user_group
 from habbo.redis import redis, sync_redis
 
@@ -79,7 +81,7 @@ def close_sockets_on_commit(
     """Close the player's room socket (only in `room_id`, if given) and, with
     `hotel`, their pages' hotel sockets too, once the transaction committed."""
     message = {"type": "sanction.close", "code": code, "reason": reason, "room": room_id}
-    push_on_commit(sockets_group(user_id), message)
+    push_on_commit(socket_layer.EVERY_PROCESS, socket_layer.for_group(sockets_group(user_id), message))
     if hotel:
         push_on_commit(user_group(user_id), message)
 

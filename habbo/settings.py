@@ -170,7 +170,9 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {"hosts": env.list("CHANNEL_LAYER_HOSTS", default=[REDIS_URL])},
-    }
+    },
+    # The room sockets': one subscription per process, not two per socket (habbo.socket_layer).
+    "sockets": {"BACKEND": "habbo.socket_layer.ProcessChannelLayer", "CONFIG": {"over": "default"}},
 }
 # A web process marks its avatars in each room alive this often; an avatar
 # not marked for ROOM_PRESENCE_TIMEOUT_S (its process died) is cleared.

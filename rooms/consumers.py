@@ -17,7 +17,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from pydantic import ValidationError
 
 from chat.services import ChatRefused, chat_send
-from habbo import direct_frames, metrics, restrictions
+from habbo import direct_frames, metrics, restrictions, socket_layer
 from habbo.bus.producer import EventBusUnavailable
 from habbo.sockets import SmallClientMessages, WithoutDbHopPerMessage
 from rooms import doorbell, frames, furniture_requests, presence
@@ -53,6 +53,9 @@ UNAVAILABLE = "That did not go through; nothing changed. Try again."
 
 
 class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, AsyncWebsocketConsumer):
+    # Whispers, trades, "replaced" and sanctions reach this socket through its
+    # process's one subscription, not one (and a group's) of its own.
+    channel_layer_alias = socket_layer.ALIAS
     joined = False
     connection = None  # Daphne's connection, for room frames written directly
     # Room frames that arrive before the snapshot is sent wait here, in order.

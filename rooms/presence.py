@@ -13,7 +13,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from chat.selectors import RECENT_LINES, recent_lines
-from habbo import presence, versions
+from habbo import presence, socket_layer, versions
 from habbo.bus import outbox
 from habbo.bus.producer import EventBusUnavailable, apublish
 from habbo.loops import per_loop
@@ -145,7 +145,7 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ent
     # Only now, with the player in, does their other socket (if any) go.
     if claim.previous and claim.previous["conn"] != conn:
         try:
-            await get_channel_layer().send(claim.previous["channel"], {"type": "room.replaced"})
+            await get_channel_layer(socket_layer.ALIAS).send(claim.previous["channel"], {"type": "room.replaced"})
         except REDIS_DOWN:  # the player is in; that socket finds its avatar gone at its next heartbeat
             log.warning("player %s's replaced socket could not be told", user.pk, exc_info=True)
     await presence.changed(user.pk)
