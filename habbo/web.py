@@ -12,7 +12,7 @@ from importlib import metadata
 
 import environ
 
-from habbo import daphne_sweeps, direct_frames, eager_writes, quiet_handshakes
+from habbo import daphne_sweeps, direct_frames, eager_writes, quiet_autobahn
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def daphne_args(port: int | str, *extra: str) -> list[str]:
 
 def apply_shortcuts(enabled: bool) -> list[str]:
     """Apply the measured shortcuts under Daphne (habbo.eager_writes,
-    habbo.direct_frames, habbo.daphne_sweeps, habbo.quiet_handshakes;
+    habbo.direct_frames, habbo.daphne_sweeps, habbo.quiet_autobahn;
     bench/README.md) if enabled; returns those applied.
 
     Each reaches into a library's internals, which another version may have
@@ -56,7 +56,7 @@ def apply_shortcuts(enabled: bool) -> list[str]:
         log.info("Daphne shortcuts off (DAPHNE_SHORTCUTS=false): every frame takes the plain path")
         return []
     applied = []
-    for shortcut in (eager_writes, direct_frames, daphne_sweeps, quiet_handshakes):
+    for shortcut in (eager_writes, direct_frames, daphne_sweeps, quiet_autobahn):
         installed = {name: metadata.version(name) for name in shortcut.WRITTEN_FOR}
         if installed != shortcut.WRITTEN_FOR:
             log.warning(

@@ -16,6 +16,7 @@ from pprint import pformat
 import pytest
 import txaio
 from autobahn.twisted.websocket import WebSocketServerFactory, WebSocketServerProtocol
+from autobahn.util import hltype, hlval
 from autobahn.websocket import protocol as autobahn_protocol
 from daphne.ws_protocol import WebSocketProtocol
 from twisted.internet import tcp
@@ -26,7 +27,7 @@ from websockets.frames import Opcode
 from websockets.streams import StreamReader
 
 from conftest import session_cookie
-from habbo import daphne_sweeps, direct_frames, eager_writes, quiet_handshakes, web
+from habbo import daphne_sweeps, direct_frames, eager_writes, quiet_autobahn, web
 from habbo.direct_frames import Frame, daphne_connection, write
 from habbo.tests.test_eager_writes import eager_writes_installed, flush, receive, server_connection  # noqa: F401
 from rooms.models import Room
@@ -185,7 +186,8 @@ def not_applied(monkeypatch):
     monkeypatch.setattr(eager_writes, "_installed", False)
     monkeypatch.setattr(direct_frames, "_installed", False)
     monkeypatch.setattr(daphne_sweeps, "_installed", False)
-    monkeypatch.setattr(autobahn_protocol, "pformat", pformat)
+    for name, formatter in (("pformat", pformat), ("hltype", hltype), ("hlval", hlval)):
+        monkeypatch.setattr(autobahn_protocol, name, formatter)
     if server := sys.modules.get("daphne.server"):
         monkeypatch.setattr(server.Server, "timeout_checker", server.Server.timeout_checker)
 
@@ -198,16 +200,16 @@ def in_effect() -> set[str]:
     if daphne_connection(functools.partial(handle_reply, WebSocketProtocol())) is not None:
         shortcuts.add("habbo.direct_frames")
     if autobahn_protocol.pformat is not pformat:
-        shortcuts.add("habbo.quiet_handshakes")
+        shortcuts.add("habbo.quiet_autobahn")
     return shortcuts
 
 
 @pytest.mark.usefixtures("not_applied")
 def test_the_shortcuts_apply_under_the_versions_they_were_written_for():
     assert web.apply_shortcuts(True) == [
-        "habbo.eager_writes", "habbo.direct_frames", "habbo.daphne_sweeps", "habbo.quiet_handshakes",
+        "habbo.eager_writes", "habbo.direct_frames", "habbo.daphne_sweeps", "habbo.quiet_autobahn",
     ]
-    assert in_effect() == {"habbo.eager_writes", "habbo.direct_frames", "habbo.quiet_handshakes"}
+    assert in_effect() == {"habbo.eager_writes", "habbo.direct_frames", "habbo.quiet_autobahn"}
 
 
 @pytest.mark.usefixtures("not_applied")
@@ -220,8 +222,8 @@ def test_the_setting_turns_them_off():
 def test_a_shortcut_written_for_another_version_is_left_off_with_one_warning(monkeypatch, caplog):
     monkeypatch.setitem(direct_frames.WRITTEN_FOR, "autobahn", "0.0.1")
     with caplog.at_level(logging.INFO, logger="habbo.web"):
-        assert web.apply_shortcuts(True) == ["habbo.eager_writes", "habbo.daphne_sweeps", "habbo.quiet_handshakes"]
-    assert in_effect() == {"habbo.eager_writes", "habbo.quiet_handshakes"}
+        assert web.apply_shortcuts(True) == ["habbo.eager_writes", "habbo.daphne_sweeps", "habbo.quiet_autobahn"]
+    assert in_effect() == {"habbo.eager_writes", "habbo.quiet_autobahn"}
     [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert "habbo.direct_frames left off" in warning
     assert "0.0.1" in warning and metadata.version("autobahn") in warning
@@ -229,11 +231,14 @@ def test_a_shortcut_written_for_another_version_is_left_off_with_one_warning(mon
 
 @pytest.mark.usefixtures("not_applied")
 def test_autobahns_debug_lines_are_formatted_only_at_debug(monkeypatch):
-    quiet_handshakes.install()
+    quiet_autobahn.install()
     options = [("openHandshakeTimeout", 5, "WebSocketServerFactory")]
-    assert autobahn_protocol.pformat(options) == quiet_handshakes.NOT_FORMATTED
+    method = WebSocketProtocol().sendData
+    assert autobahn_protocol.pformat(options) == quiet_autobahn.NOT_FORMATTED
+    assert autobahn_protocol.hltype(method) == autobahn_protocol.hlval(12) == quiet_autobahn.NOT_FORMATTED
     monkeypatch.setattr(txaio.tx, "_log_level", "debug")  # what txaio.start_logging(level="debug") sets
     assert autobahn_protocol.pformat(options) == pformat(options)
+    assert (autobahn_protocol.hltype(method), autobahn_protocol.hlval(12)) == (hltype(method), hlval(12))
 
 
 def test_the_lock_pins_the_versions_the_shortcuts_were_written_for():
@@ -241,7 +246,7 @@ def test_the_lock_pins_the_versions_the_shortcuts_were_written_for():
     shortcuts are checked against the new versions."""
     lines = (ROOT / "requirements.lock").read_text().splitlines()
     pins = dict(line.split("==") for line in lines if "==" in line and not line.startswith(("#", " ")))
-    for shortcut in (eager_writes, direct_frames, daphne_sweeps, quiet_handshakes):
+    for shortcut in (eager_writes, direct_frames, daphne_sweeps, quiet_autobahn):
         for name, version in shortcut.WRITTEN_FOR.items():
             assert pins[name.lower()] == version == metadata.version(name), name
 
