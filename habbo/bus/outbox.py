@@ -31,6 +31,10 @@ from habbo.redis import redis
 log = logging.getLogger(__name__)
 
 DRAIN_OUTBOXES = 20  # outboxes one drain() looks at
+# drain_soon() starts a drain at most this often per event loop: every room
+# entry asks for one, and a drain costs a Redis round trip even when nothing
+# is parked (bench/README.md, "Entering").
+DRAIN_EVERY_S = 1.0
 
 
 def outbox_key(tagged: str) -> str:
@@ -102,14 +106,25 @@ async def drain(limit: int = 50) -> int:
 
 class _Drainer:
     task: asyncio.Task | None = None
+    started = float("-inf")  # the loop's time when the last drain started
 
 
 _drainer = per_loop(_Drainer)
 
 
 def drain_soon() -> None:
-    """drain() in the background, one at a time per event loop: a drain
-    waiting for Kafka to answer must not hold up its caller (a room's heartbeat)."""
+    """drain() in the background, one at a time per event loop and at most
+    one start per DRAIN_EVERY_S (a call sooner starts it when that is up): a
+    drain waiting for Kafka to answer must not hold up its caller (a room's
+    heartbeat or entry)."""
     drainer = _drainer()
     if drainer.task is None or drainer.task.done():
-        drainer.task = asyncio.create_task(drain(), name="outbox-drain")
+        delay = drainer.started + DRAIN_EVERY_S - asyncio.get_running_loop().time()
+        drainer.task = asyncio.create_task(_drain_after(drainer, delay), name="outbox-drain")
+
+
+async def _drain_after(drainer: _Drainer, delay: float) -> None:
+    if delay > 0:
+        await asyncio.sleep(delay)
+    drainer.started = asyncio.get_running_loop().time()
+    await drain()

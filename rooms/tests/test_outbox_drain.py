@@ -3,6 +3,7 @@ drain, however many rooms have an outbox: an outbox per room (its hash tag),
 listed in an index the drain takes oldest first and unlists once empty.
 Real Redis and Kafka."""
 
+import asyncio
 import uuid
 
 import pytest
@@ -35,3 +36,25 @@ async def test_every_parked_event_is_published_once_and_every_outbox_unlisted(ka
     assert sorted(m.key().decode() for m in published) == sorted(room.room_id for room in rooms for _ in range(2))
     assert await redis().zcard(outbox._index_key()) == 0
     assert [await redis().llen(outbox.outbox_key(room.tag)) for room in rooms] == [0] * ROOMS
+
+
+async def test_drains_asked_for_at_every_entry_start_at_most_once_a_period(monkeypatch):
+    """Every entry asks for a drain; one starts at once, the asks within its
+    period make one more when the period is up, and no ask is left without one."""
+    started = []
+
+    async def drain():
+        started.append(asyncio.get_running_loop().time())
+        return 0
+
+    monkeypatch.setattr(outbox, "drain", drain)
+    monkeypatch.setattr(outbox, "DRAIN_EVERY_S", 0.3)
+    for _ in range(20):  # asks for 0.2 s, within the first period
+        outbox.drain_soon()
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.5)
+    assert len(started) == 2
+    assert started[1] - started[0] >= 0.3
+    outbox.drain_soon()  # long after the last: at once
+    await asyncio.sleep(0.05)
+    assert len(started) == 3
