@@ -5,8 +5,8 @@ A room socket gets a few messages from elsewhere in the hotel: a whisper, a
 trade's frames, "your later socket replaced you", a moderator's kick or ban
 (through its player's group). On channels_redis's pub/sub layer each socket's
 own channel and each group it joins are a Redis SUBSCRIBE when it opens and
-an UNSUBSCRIBE when it goes: a third of a room entry's CPU (bench/README.md,
-"Entering"). Here each event loop (a web process) subscribes once, to a
+an UNSUBSCRIBE when it goes: over a quarter of a room entry's CPU
+(bench/README.md, "Entering"). Here each event loop (a web process) subscribes once, to a
 channel of its own, and joins one group that every process is in. A socket's
 channel is a queue in its process; its groups are kept in the process too, and
 a group message reaches every process, which hands it to the sockets it has
@@ -44,12 +44,12 @@ class _Process:
 
     def deliver(self, message: dict) -> None:
         if (channel := message.pop(_TO, None)) is not None:
-            channels = (channel,)
-        else:
-            channels = tuple(self.groups.get(message.pop(_GROUP, None), ()))
-        for channel in channels:
             if (queue := self.queues.get(channel)) is not None:
                 queue.put_nowait(message)
+            return
+        for channel in self.groups.get(message.pop(_GROUP, None), ()):
+            if (queue := self.queues.get(channel)) is not None:
+                queue.put_nowait(dict(message))  # a copy each: a handler may change its own
 
 
 class ProcessChannelLayer(BaseChannelLayer):
@@ -92,11 +92,10 @@ class ProcessChannelLayer(BaseChannelLayer):
     async def _read(self, process: _Process) -> None:
         layer = self._layer()
         while True:
-            message = await layer.receive(process.channel)
             try:
-                process.deliver(message)
-            except Exception:
-                log.exception("a socket message could not be handed on: %r", message)
+                process.deliver(await layer.receive(process.channel))
+            except Exception:  # one bad message must not end the process's reading
+                log.exception("a message for this process's room sockets was lost")
 
     # -- the channel layer API (channels.layers) ---------------------------
 
