@@ -30,10 +30,10 @@ WRITTEN_FOR = {"autobahn": "26.11.1", "txaio": "26.6.1"}
 NOT_FORMATTED = "(not formatted: autobahn's log level is above debug)"
 
 
-def _when_debugging(format):
+def _when_debugging(formatter):
     def formatted(*args, **kwargs) -> str:
         if txaio.get_global_log_level() in ("debug", "trace"):
-            return format(*args, **kwargs)
+            return formatter(*args, **kwargs)
         return NOT_FORMATTED
 
     return formatted

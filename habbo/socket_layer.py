@@ -40,7 +40,7 @@ class _Process:
         self.groups: dict[str, set[str]] = {}  # group → its channels here
         self.joined: dict[str, set[str]] = {}  # channel → its groups
         self.opening: asyncio.Future | None = None
-        self.reader: asyncio.Task | None = None
+        self.reader: asyncio.Task | None = None  # held here: asyncio keeps only weak references to tasks
 
     def deliver(self, message: dict) -> None:
         if (channel := message.pop(_TO, None)) is not None:
