@@ -4,6 +4,7 @@ to the master of its key's slot and follows a failover by itself. Keys that
 one command or script touches together share a hash tag (see tag())."""
 
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from redis import asyncio as aioredis
@@ -57,6 +58,48 @@ async def run_script(text: str, keys: list, args: list):
         return await client.evalsha(_sha(text), len(keys), *keys, *args)
     except NoScriptError:
         return await client.eval(text, len(keys), *keys, *args)
+
+
+@dataclass(frozen=True)
+class Script:
+    """A script call for one_round_trip()."""
+
+    text: str
+    keys: list
+    args: list
+
+    async def run(self):
+        """The call alone: run_script()."""
+        return await run_script(self.text, self.keys, self.args)
+
+
+async def one_round_trip(*calls: "Script | tuple") -> list:
+    """Scripts and commands (a tuple: name, *args) in one pipeline, not a
+    transaction (on a Redis Cluster, one per node, sent together), their
+    replies in order. Each redis-py round trip costs the event loop about as
+    much as three commands in a pipeline (bench/README.md, "Entering").
+
+    A script a node does not know yet runs again alone (run_script), after
+    the others: only calls whose order does not matter go together. A call
+    that failed has its error as its reply (see failed()), and the others
+    are done, as separate calls would be: the caller undoes what it must.
+    A connection lost on the way raises, as a single call's would."""
+    async with redis().pipeline(transaction=False) as pipe:
+        for call in calls:
+            if isinstance(call, Script):
+                pipe.evalsha(_sha(call.text), len(call.keys), *call.keys, *call.args)
+            else:
+                pipe.execute_command(*call)
+        replies = await pipe.execute(raise_on_error=False)
+    for i, (call, reply) in enumerate(zip(calls, replies)):
+        if isinstance(reply, NoScriptError) and isinstance(call, Script):
+            replies[i] = await run_script(call.text, call.keys, call.args)
+    return replies
+
+
+def failed(replies: list) -> Exception | None:
+    """The first error among one_round_trip()'s replies, if any."""
+    return next((reply for reply in replies if isinstance(reply, Exception)), None)
 
 
 def run_script_sync(text: str, keys: list, args: list):

@@ -147,9 +147,10 @@ class LocalCache(Generic[T]):
         self.kind, self.size = kind, size
         self._items: OrderedDict[str, tuple[str, float, T]] = OrderedDict()
 
-    async def get(self, owner, read: Callable[[], Awaitable[T | None]]) -> T | None:
-        """The owner's value, read with `read()` unless kept under its token."""
-        token = await acurrent(self.kind, owner)
+    async def get(self, owner, read: Callable[[], Awaitable[T | None]], token: str | None = None) -> T | None:
+        """The owner's value, read with `read()` unless kept under its token
+        (`token`, if the caller read it already: the key's value, None if there was none)."""
+        token = token or await acurrent(self.kind, owner)
         key = str(owner)
         kept = self._items.get(key)
         now = time.monotonic()

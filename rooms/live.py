@@ -29,7 +29,7 @@ import orjson
 from dataclasses import dataclass
 
 from habbo.bus.outbox import outbox_key, outbox_listed
-from habbo.redis import redis, run_script, run_script_sync, sync_redis, tag
+from habbo.redis import Script, redis, run_script, run_script_sync, sync_redis, tag
 from rooms.frames import AvatarView, Frame, UserEntered, UserLeft, Walk, frame_text
 from rooms.pathfinding import Tile
 
@@ -265,6 +265,12 @@ if not raw or cjson.decode(raw)['conn'] ~= ARGV[1] then return end
 if ARGV[2] ~= '' then redis.call('SET', KEYS[1], ARGV[2]) else redis.call('DEL', KEYS[1]) end
 """
 
+# The room's avatars and when each socket last beat, in one atomic read (an
+# avatar joining between two reads would look unseen).
+_LOOK = """
+return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
+"""
+
 JOINED, REJOINED, FULL, TAKEN, SUPERSEDED = 1, 2, 0, 3, 4
 
 
@@ -286,8 +292,17 @@ class Entry:
 
 async def claim_user(user_id: int, room_id, conn: str, channel: str) -> Claim:
     """Become the player's one socket (see _CLAIM); enter with the claim's number."""
+    return claimed(await claim_script(user_id, room_id, conn, channel).run())
+
+
+def claim_script(user_id: int, room_id, conn: str, channel: str) -> Script:
+    """claim_user() as a call for habbo.redis.one_round_trip; its reply goes to claimed()."""
     mine = json.dumps({"room": str(room_id), "conn": conn, "channel": channel})
-    number, previous = await run_script(_CLAIM, [user_key(user_id)], [mine])
+    return Script(_CLAIM, [user_key(user_id)], [mine])
+
+
+def claimed(reply) -> Claim:
+    number, previous = reply
     return Claim(int(number), json.loads(previous) if previous else None)
 
 
@@ -376,9 +391,15 @@ class LiveRoom:
         """The avatars whose socket beats (user id → stored avatar, for
         standing_of) and those whose socket has not beaten for a while (its
         process died), in one read."""
-        # One atomic read: an avatar joining between two reads would look unseen.
-        async with redis().pipeline(transaction=True) as pipe:
-            avatars, seen = await pipe.hgetall(self.key).hgetall(self.seen_key).execute()
+        return self.looked(await self.look_script().run(), older_than_ms)
+
+    def look_script(self) -> Script:
+        """look() as a call for habbo.redis.one_round_trip; its reply goes to looked()."""
+        return Script(_LOOK, [self.key, self.seen_key], [])
+
+    @staticmethod
+    def looked(reply, older_than_ms: int) -> tuple[dict, list[Avatar]]:
+        avatars, seen = (dict(zip(flat[::2], flat[1::2])) for flat in reply)
         limit = now_ms() - older_than_ms
         beating, stale = {}, []
         for user_id, raw in avatars.items():

@@ -18,15 +18,15 @@ from habbo.bus import outbox
 from habbo.bus.producer import EventBusUnavailable, apublish
 from habbo.loops import per_loop
 from habbo.models import User
-from habbo.redis import REDIS_DOWN
+from habbo.redis import REDIS_DOWN, failed, one_round_trip
 from habbo.versions import LocalCache
 from rooms.events import UserEntered, UserLeft
 from rooms.floorplan import FloorPlan
 from rooms.frames import Frame, RoomView, Snapshot, frame_text
 from rooms.fanout import fanout
 from rooms.live import (
-    FULL, JOINED, SUPERSEDED, TAKEN, Avatar, Entry, LiveRoom, claim_user, now_ms, release_user, restore_user,
-    standing_of,
+    FULL, JOINED, SUPERSEDED, TAKEN, Avatar, Entry, LiveRoom, claim_script, claimed, now_ms, release_user,
+    restore_user, standing_of,
 )
 from rooms.live_furniture import LiveFurniture
 from rooms.models import Room
@@ -102,6 +102,7 @@ class Entered:
     # id → stored JSON; reap or a retry). The socket joined the room's frames
     # before that read, so its snapshot is this with every frame since after it.
     others: dict
+    chat_token: str | None  # the room's chat token (habbo.versions) as the entry read it, after joining the frames
 
 
 async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Entered:
@@ -116,9 +117,18 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ent
     # once they would all pick the same one, and all but one look again
     # (a room filling up tried 3 times an entry on average).
     async with _entry_turns().setdefault(room.id, asyncio.Lock()):
-        others = await reap(room)
-        claim = await claim_user(user.pk, room.id, conn, channel)
+        # Who is in, the claim and the room's chat token (for the snapshot)
+        # in one round trip: each costs the event loop more than the reads.
+        look, claim, chat_token = await one_round_trip(
+            live.look_script(), claim_script(user.pk, room.id, conn, channel),
+            ("GET", versions.cache_key(RECENT_LINES, room.id)))
+        if isinstance(claim, Exception):
+            raise claim
+        claim = claimed(claim)
         try:
+            if error := failed([look, chat_token]):
+                raise error
+            others = await _reaped(room, live.looked(look, _presence_timeout_ms()))
             entry, others = await _join(room, user, conn, channel, claim.number, others)
         except BaseException:  # e.g. the room's Redis node failed: the claim must not name a socket that never got in
             await _give_back(user.pk, conn, claim.previous)
@@ -149,7 +159,7 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ent
         except REDIS_DOWN:  # the player is in; that socket finds its avatar gone at its next heartbeat
             log.warning("player %s's replaced socket could not be told", user.pk, exc_info=True)
     await presence.changed(user.pk)
-    return Entered(entry.avatar, others)
+    return Entered(entry.avatar, others, chat_token)
 
 
 async def _join(room: LoadedRoom, user: User, conn: str, channel: str, claim: int, others: dict) -> tuple[Entry, dict]:
@@ -205,8 +215,17 @@ async def reap(room: LoadedRoom) -> dict:
     """Clear avatars whose socket stopped beating (its process died), and
     retry parked events (in the background). Returns who is in the room as
     LiveRoom.look read it (user id → stored JSON), without those cleared."""
-    live = LiveRoom(room.id)
-    present, stale = await live.look(settings.ROOM_PRESENCE_TIMEOUT_S * 1000)
+    return await _reaped(room, await LiveRoom(room.id).look(_presence_timeout_ms()))
+
+
+def _presence_timeout_ms() -> int:
+    """How long a socket may go without beating before its avatar is cleared."""
+    return settings.ROOM_PRESENCE_TIMEOUT_S * 1000
+
+
+async def _reaped(room: LoadedRoom, looked: tuple[dict, list[Avatar]]) -> dict:
+    """reap() after the look."""
+    present, stale = looked
     for avatar in stale:
         # Published by the drain below: one by one here, each could wait for
         # Kafka while the room's heartbeat (or an entry) waits behind it.
@@ -263,5 +282,5 @@ async def snapshot(room: LoadedRoom, furniture: LiveFurniture, entered: Entered)
         rights=sorted(furniture.rights),
         furni_seq=furniture.seq,
         avatars=[a.public() for a in avatars],
-        chat=await _chat.get(room.id, lambda: database_sync_to_async(recent_lines)(room.id)),
+        chat=await _chat.get(room.id, lambda: database_sync_to_async(recent_lines)(room.id), token=entered.chat_token),
     )
