@@ -25,8 +25,8 @@ from rooms.floorplan import FloorPlan
 from rooms.frames import Frame, RoomView, Snapshot, frame_text
 from rooms.fanout import fanout
 from rooms.live import (
-    FULL, JOINED, SUPERSEDED, TAKEN, Avatar, Entry, LiveRoom, claim_script, claimed, now_ms, release_user,
-    restore_user, standing_of,
+    FULL, JOINED, SUPERSEDED, TAKEN, Avatar, Entry, LiveRoom, claim_script, claimed, now_ms, public_of,
+    release_user, restore_user, standing_of,
 )
 from rooms.live_furniture import LiveFurniture
 from rooms.models import Room
@@ -263,8 +263,8 @@ async def find_present(live: LiveRoom, username: str) -> Avatar | None:
 async def snapshot(room: LoadedRoom, furniture: LiveFurniture, entered: Entered) -> Snapshot:
     """The room as the entry read it, with the entrant in it (Entered.others)."""
     you = entered.avatar.id
-    avatars = [Avatar.from_json(raw) for user_id, raw in entered.others.items() if int(user_id) != you]
-    avatars.append(entered.avatar)
+    avatars = [public_of(raw) for user_id, raw in entered.others.items() if int(user_id) != you]
+    avatars.append(entered.avatar.public())
     return Snapshot(
         you=you,
         now=now_ms(),
@@ -281,6 +281,6 @@ async def snapshot(room: LoadedRoom, furniture: LiveFurniture, entered: Entered)
         furniture=list(furniture.views.values()),
         rights=sorted(furniture.rights),
         furni_seq=furniture.seq,
-        avatars=[a.public() for a in avatars],
+        avatars=avatars,
         chat=await _chat.get(room.id, lambda: database_sync_to_async(recent_lines)(room.id), token=entered.chat_token),
     )

@@ -5,7 +5,10 @@ import json
 import uuid
 
 from habbo.redis import redis
-from rooms.live import REJOINED, SUPERSEDED, Avatar, LiveRoom, claim_user, now_ms, restore_user, user_key
+from rooms.frames import UserEntered, frame_text
+from rooms.live import (
+    REJOINED, SUPERSEDED, Avatar, LiveRoom, claim_user, now_ms, public_of, restore_user, user_key,
+)
 
 PLAYER = 3_000_001
 
@@ -63,3 +66,14 @@ async def test_the_later_claim_owns_the_avatar_whichever_socket_enters_first(cle
     entry = await other.join(avatar("b", second.number), 10)
     assert entry.outcome == REJOINED and (await other.get(PLAYER)).conn == "b"
 
+
+
+def test_what_others_see_of_a_stored_avatar_leaves_its_connection_out():
+    stored = avatar("secret-conn", claim=7)
+    stored.motto, stored.dance = "hi", 2
+    seen = public_of(stored.to_json())
+    assert seen.model_dump() == stored.public().model_dump()
+    text = frame_text(UserEntered(user=seen))
+    assert text == frame_text(UserEntered(user=stored.public()))
+    for private in ("secret-conn", "channel-", stored.visit, '"claim"'):
+        assert private not in text
