@@ -67,7 +67,6 @@ async def test_the_later_claim_owns_the_avatar_whichever_socket_enters_first(cle
     assert entry.outcome == REJOINED and (await other.get(PLAYER)).conn == "b"
 
 
-
 def test_what_others_see_of_a_stored_avatar_leaves_its_connection_out():
     stored = avatar("secret-conn", claim=7)
     stored.motto, stored.dance = "hi", 2
