@@ -93,7 +93,7 @@ async def one_round_trip(*calls: "Script | tuple") -> list:
         replies = await pipe.execute(raise_on_error=False)
     for i, (call, reply) in enumerate(zip(calls, replies)):
         if isinstance(reply, NoScriptError) and isinstance(call, Script):
-            replies[i] = await run_script(call.text, call.keys, call.args)
+            replies[i] = await call.run()
     return replies
 
 

@@ -147,6 +147,10 @@ class LocalCache(Generic[T]):
         self.kind, self.size = kind, size
         self._items: OrderedDict[str, tuple[str, float, T]] = OrderedDict()
 
+    def token_key(self, owner) -> str:
+        """Where the owner's token is: for a caller that reads it with other keys (then get(token=))."""
+        return cache_key(self.kind, owner)
+
     async def get(self, owner, read: Callable[[], Awaitable[T | None]], token: str | None = None) -> T | None:
         """The owner's value, read with `read()` unless kept under its token
         (`token`, if the caller read it already: the key's value, None if there was none)."""

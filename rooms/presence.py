@@ -121,7 +121,7 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ent
         # in one round trip: each costs the event loop more than the reads.
         look, claim, chat_token = await one_round_trip(
             live.look_script(), claim_script(user.pk, room.id, conn, channel),
-            ("GET", versions.cache_key(RECENT_LINES, room.id)))
+            ("GET", _chat.token_key(room.id)))
         if isinstance(claim, Exception):
             raise claim
         claim = claimed(claim)
