@@ -4,6 +4,7 @@ unsent pushes to its next reader and nobody re-sends a peer's. Real Kafka,
 Redis (channel layer), consumer processes and PostgreSQL."""
 
 import asyncio
+import contextlib
 import signal
 import threading
 import time
@@ -43,12 +44,20 @@ class Pushes(threading.Thread):
         channel = await layer.new_channel()
         await layer.group_add(self.group, channel)
         self.ready.set()
-        while not self.done.is_set():
-            try:
-                self.received.append(await asyncio.wait_for(layer.receive(channel), 0.5))
-            except TimeoutError:
-                continue
+        # One receive after another, none cancelled before the end:
+        # channels-redis's pub/sub layer unsubscribes a channel whose receive
+        # is cancelled (a timeout), and drops a group message that arrives
+        # before the next receive subscribes it again.
+        reading = asyncio.ensure_future(self._receive_all(layer, channel))
+        await asyncio.to_thread(self.done.wait)
+        reading.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reading
         await layer.group_discard(self.group, channel)
+
+    async def _receive_all(self, layer, channel: str) -> None:
+        while True:
+            self.received.append(await layer.receive(channel))
 
     def rooms(self) -> list[str]:
         return [m["data"]["room"]["id"] for m in list(self.received) if m.get("kind") == "room.created"]
