@@ -3,12 +3,13 @@ server, or a Redis Cluster (REDIS_CLUSTER), whose client sends each command
 to the master of its key's slot and follows a failover by itself. Keys that
 one command or script touches together share a hash tag (see tag())."""
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from redis import asyncio as aioredis
-from redis.exceptions import NoScriptError, RedisClusterException, RedisError
+from redis.exceptions import NoScriptError, RedisClusterException, RedisError, ResponseError
 
 from habbo.loops import per_loop
 
@@ -52,12 +53,9 @@ def _sha(text: str) -> str:
 async def run_script(text: str, keys: list, args: list):
     """Run a Lua script by its SHA (EVALSHA), so a call does not send the
     script's text; a node that does not know it yet (a fresh one, or a
-    replica just promoted) gets it once through EVAL, on the keys' node only."""
-    client = redis()
-    try:
-        return await client.evalsha(_sha(text), len(keys), *keys, *args)
-    except NoScriptError:
-        return await client.eval(text, len(keys), *keys, *args)
+    replica just promoted) gets it once through EVAL, on the keys' node only.
+    Sent with the loop's other commands of the moment (batched())."""
+    return await _batch().add(Script(text, keys, args), {})
 
 
 @dataclass(frozen=True)
@@ -69,31 +67,106 @@ class Script:
     args: list
 
     async def run(self):
-        """The call alone: run_script()."""
+        """The call on its own: run_script()."""
         return await run_script(self.text, self.keys, self.args)
+
+    async def _by_text(self):
+        return await redis().eval(self.text, len(self.keys), *self.keys, *self.args)
+
+
+async def batched(*args, **options):
+    """One command (name, *args; redis-py's reply options as keywords), sent
+    with the others the event loop's coroutines issue in the same turn of the
+    loop, in one pipeline: not a transaction, in the order issued (but for a
+    script the node does not know yet: see one_round_trip()).
+
+    A redis-py call costs the event loop about 120 µs, most of it the
+    client's own (its pool, its timeouts); a pipeline of N about 110 + 25 N.
+    While players enter or walk, many coroutines wait on Redis at once: 16
+    sending GETs cost 87 µs a GET one by one, 27–34 batched (bench/README.md,
+    "Entering")."""
+    return await _batch().add(args, options)
+
+
+class _Batch:
+    """The commands waiting for the end of this turn of the loop."""
+
+    def __init__(self):
+        self.waiting: list[tuple[Script | tuple, dict, asyncio.Future]] = []
+        self.sending: set[asyncio.Task] = set()  # kept, so a task in flight is not collected
+
+    def add(self, call: "Script | tuple", options: dict) -> asyncio.Future:
+        loop = asyncio.get_running_loop()
+        if not self.waiting:
+            loop.call_soon(self._send_waiting)
+        future = loop.create_future()
+        self.waiting.append((call, options, future))
+        return future
+
+    def _send_waiting(self) -> None:
+        calls, self.waiting = self.waiting, []
+        task = asyncio.ensure_future(_send(calls))
+        self.sending.add(task)
+        task.add_done_callback(self.sending.discard)
+
+
+_batch = per_loop(_Batch)
+
+
+async def _send(calls: list[tuple["Script | tuple", dict, asyncio.Future]]) -> None:
+    """One pipeline; each reply (or error) to its caller. A connection lost
+    on the way fails every call, as it would have failed each alone."""
+    try:
+        async with redis().pipeline(transaction=False) as pipe:
+            for call, options, _ in calls:
+                if isinstance(call, Script):
+                    pipe.evalsha(_sha(call.text), len(call.keys), *call.keys, *call.args)
+                else:
+                    pipe.execute_command(*call, **options)
+            replies = await pipe.execute(raise_on_error=False)
+    except asyncio.CancelledError:
+        for *_, future in calls:
+            future.cancel()
+        raise
+    except Exception as exc:
+        replies = [exc] * len(calls)
+    unknown = []
+    for (call, _, future), reply in zip(calls, replies):
+        if isinstance(reply, NoScriptError) and isinstance(call, Script):
+            unknown.append((call, future))
+        else:
+            _settle(future, reply)
+    for call, future in unknown:  # after the others: their callers need not wait for these
+        try:
+            _settle(future, await call._by_text())
+        except Exception as exc:
+            _settle(future, exc)
+
+
+def _settle(future: asyncio.Future, reply) -> None:
+    if future.done():  # its caller was cancelled
+        return
+    if isinstance(reply, Exception):
+        future.set_exception(reply)
+    else:
+        future.set_result(reply)
 
 
 async def one_round_trip(*calls: "Script | tuple") -> list:
     """Scripts and commands (a tuple: name, *args) in one pipeline, not a
     transaction (on a Redis Cluster, one per node, sent together), their
-    replies in order. Each redis-py round trip costs the event loop about as
-    much as three commands in a pipeline (bench/README.md, "Entering").
+    replies in order (batched(): with whatever else the loop sends then).
 
-    A script a node does not know yet runs again alone (run_script), after
+    A script a node does not know yet runs again alone (by its text), after
     the others: only calls whose order does not matter go together. A call
     that failed has its error as its reply (see failed()), and the others
     are done, as separate calls would be: the caller undoes what it must.
     A connection lost on the way raises, as a single call's would."""
-    async with redis().pipeline(transaction=False) as pipe:
-        for call in calls:
-            if isinstance(call, Script):
-                pipe.evalsha(_sha(call.text), len(call.keys), *call.keys, *call.args)
-            else:
-                pipe.execute_command(*call)
-        replies = await pipe.execute(raise_on_error=False)
-    for i, (call, reply) in enumerate(zip(calls, replies)):
-        if isinstance(reply, NoScriptError) and isinstance(call, Script):
-            replies[i] = await call.run()
+    batch = _batch()
+    replies = await asyncio.gather(*(batch.add(call, {}) for call in calls), return_exceptions=True)
+    if lost := next((reply for reply in replies if isinstance(reply, BaseException)
+                     and not isinstance(reply, ResponseError)), None):
+        raise lost
     return replies
 
 

@@ -18,7 +18,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisSerializer
 from redis.client import NEVER_DECODE
 
-from habbo.redis import redis
+from habbo.redis import batched
 
 
 @cache
@@ -41,7 +41,7 @@ class SessionStore(cached_db.SessionStore):
             return None
         # The value is pickled bytes, as Django's Redis cache (CACHES, on
         # REDIS_URL, with its default serializer) stores it.
-        raw = await redis().execute_command("GET", self._cache.make_key(self.cache_key), **{NEVER_DECODE: True})
+        raw = await batched("GET", self._cache.make_key(self.cache_key), **{NEVER_DECODE: True})
         try:
             return None if raw is None else RedisSerializer().loads(raw)
         except Exception:  # as load() takes any cache error: a miss

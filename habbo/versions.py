@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 from django.conf import settings
 from django.db import transaction
 
-from habbo.redis import REDIS_DOWN, redis, sync_redis, tag
+from habbo.redis import REDIS_DOWN, batched, redis, sync_redis, tag
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ async def aread_kept(kind: str, owner):
     token: one round trip on the event loop (the token and the copy share a
     hash tag); None on a miss, for the caller to read_kept in the database
     thread."""
-    return kept_under(*await redis().mget(cache_key(kind, owner), copy_key(kind, owner)))
+    return kept_under(*await batched("MGET", cache_key(kind, owner), copy_key(kind, owner)))
 
 
 def read_kept(kind: str, owner, read: Callable[[], T | None], ttl_s: int) -> T | None:
@@ -95,7 +95,7 @@ def read_kept(kind: str, owner, read: Callable[[], T | None], ttl_s: int) -> T |
 async def acurrent(kind: str, owner) -> str:
     """current() for the event loop: a plain GET when the token is there."""
     key = cache_key(kind, owner)
-    token = await redis().get(key)
+    token = await batched("GET", key)
     if token is None:
         async with redis().pipeline(transaction=True) as pipe:
             pipe.set(key, _new_token(), nx=True, ex=TOKEN_TTL_S)

@@ -1,12 +1,15 @@
-"""habbo.redis.one_round_trip against the real Redis: scripts and commands
-sent together, their replies in order, a script the node does not know yet,
-and one call failing while the others are done."""
+"""habbo.redis.batched and one_round_trip against the real Redis: scripts
+and commands sent together, their replies in order and each to its caller,
+a script the node does not know yet, one call failing while the others are
+done, and a Redis out of reach failing every call."""
 
+import asyncio
 import uuid
 
+import pytest
 from redis.exceptions import ResponseError
 
-from habbo.redis import Script, failed, one_round_trip, redis
+from habbo.redis import REDIS_DOWN, Script, batched, failed, one_round_trip, redis, run_script
 
 
 def live_key() -> str:
@@ -38,3 +41,37 @@ async def test_a_failed_call_has_its_error_as_its_reply_and_the_others_are_done(
     assert isinstance(replies[1], ResponseError)
     assert failed(replies) is replies[1]
     assert failed([1, None, "x"]) is None
+
+
+async def test_commands_issued_in_one_turn_of_the_loop_keep_their_order(clean_redis):
+    key = live_key()
+    replies = await asyncio.gather(
+        batched("SET", key, "a"), batched("GET", key), batched("APPEND", key, "b"), batched("GET", key))
+    assert replies == [True, "a", 2, "ab"]
+
+
+async def test_each_of_many_coroutines_gets_its_own_reply(clean_redis):
+    keys = [live_key() for _ in range(200)]
+
+    async def count_twice(key: str) -> list:
+        return [await batched("INCR", key), await run_script("return redis.call('INCR', KEYS[1])", [key], []),
+                await batched("GET", key)]
+
+    assert await asyncio.gather(*(count_twice(key) for key in keys)) == [[1, 2, "2"]] * len(keys)
+
+
+async def test_an_error_reply_fails_only_its_caller(clean_redis):
+    text_key, count_key = live_key(), live_key()
+    await redis().set(text_key, "not a hash")
+    counted, refused = await asyncio.gather(
+        batched("INCR", count_key), batched("HGET", text_key, "field"), return_exceptions=True)
+    assert counted == 1
+    assert isinstance(refused, ResponseError)
+
+
+async def test_a_redis_out_of_reach_fails_every_call(settings):
+    settings.REDIS_URL = "redis://127.0.0.1:9/0"  # nothing listens there; this test's loop gets its own client
+    replies = await asyncio.gather(batched("GET", "a"), batched("GET", "b"), return_exceptions=True)
+    assert all(isinstance(reply, REDIS_DOWN) for reply in replies), replies
+    with pytest.raises(REDIS_DOWN):
+        await one_round_trip(("GET", "a"), ("GET", "b"))
