@@ -78,7 +78,7 @@ def find_path(plan: FloorPlan, start: Tile, target: Tile, blocked: Set[Tile] = f
     came_from: dict[int, int] = {}
     # Of tiles equally promising, the one furthest along goes first (-cost):
     # on an open floor the estimate is exact, so every tile of every shortest
-    # path ties, and nearest-first expanded them all (11 % slower a walk).
+    # path ties, and nearest-first expanded them all (11 % more time a path).
     frontier = [(estimate(first), 0, first)]
     done: set[int] = set()
     while frontier:
