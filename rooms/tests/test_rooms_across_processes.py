@@ -31,18 +31,21 @@ def test_a_walk_on_one_process_is_seen_on_the_other(daphne_server, room, make_pl
     alice_cookie, bob_cookie = session_cookie(alice), session_cookie(bob)
 
     async def scenario():
-        async with room_socket(one, room, alice_cookie) as a, room_socket(two, room, bob_cookie) as b:
+        async with room_socket(one, room, alice_cookie) as a:
+            # Alice is in once her snapshot comes (a socket is accepted before
+            # it enters): only then does bob's entry find her in Redis.
             assert (await next_of(a, "snapshot"))["you"] == alice.pk
-            snapshot = await next_of(b, "snapshot")
-            assert "alice" in [p["name"] for p in snapshot["avatars"]], "bob's process sees alice from Redis"
-            await next_of(a, "user_entered", where=lambda m: m["user"]["name"] == "bob")
+            async with room_socket(two, room, bob_cookie) as b:
+                snapshot = await next_of(b, "snapshot")
+                assert "alice" in [p["name"] for p in snapshot["avatars"]], "bob's process sees alice from Redis"
+                await next_of(a, "user_entered", where=lambda m: m["user"]["name"] == "bob")
 
-            await a.send(json.dumps({"type": "walk", "x": 4, "y": 3}))
-            walk = await next_of(b, "walk")
-            assert walk["user"] == alice.pk and walk["path"][-1] == [4, 3]
-            await b.send(json.dumps({"type": "say", "text": "hi from two"}))
-            line = await next_of(a, "chat")
-            assert (line["name"], line["text"]) == ("bob", "hi from two")
+                await a.send(json.dumps({"type": "walk", "x": 4, "y": 3}))
+                walk = await next_of(b, "walk")
+                assert walk["user"] == alice.pk and walk["path"][-1] == [4, 3]
+                await b.send(json.dumps({"type": "say", "text": "hi from two"}))
+                line = await next_of(a, "chat")
+                assert (line["name"], line["text"]) == ("bob", "hi from two")
 
     asyncio.run(scenario())
 
