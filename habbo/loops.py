@@ -14,9 +14,11 @@ def per_loop(make: Callable[[], T]) -> Callable[[], T]:
 
     def get() -> T:
         loop = asyncio.get_running_loop()
-        if loop not in made:
-            made[loop] = make()
-        return made[loop]
+        try:  # one lookup: called several times a frame, each lookup makes a weak reference
+            return made[loop]
+        except KeyError:
+            made[loop] = obj = make()
+            return obj
 
     get.__doc__ = make.__doc__
     return get

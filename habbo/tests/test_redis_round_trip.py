@@ -1,7 +1,8 @@
 """habbo.redis.batched and one_round_trip against the real Redis: scripts
 and commands sent together, their replies in order and each to its caller,
 a script the node does not know yet, one call failing while the others are
-done, and a Redis out of reach failing every call."""
+done, commands waiting while pipelines are out, and a Redis out of reach
+failing every call."""
 
 import asyncio
 import uuid
@@ -9,7 +10,13 @@ import uuid
 import pytest
 from redis.exceptions import ResponseError
 
-from habbo.redis import REDIS_DOWN, Script, batched, failed, one_round_trip, redis, run_script
+from habbo import redis as habbo_redis
+from habbo.redis import IN_FLIGHT, REDIS_DOWN, Script, batched, failed, one_round_trip, redis, run_script
+
+# Keeps Redis (and so the pipeline it is in) busy for ARGV[1] microseconds.
+BUSY = """local t0 = redis.call('TIME')
+repeat local t = redis.call('TIME') until (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) >= tonumber(ARGV[1])
+return 1"""
 
 
 def live_key() -> str:
@@ -67,6 +74,29 @@ async def test_an_error_reply_fails_only_its_caller(clean_redis):
         batched("INCR", count_key), batched("HGET", text_key, "field"), return_exceptions=True)
     assert counted == 1
     assert isinstance(refused, ResponseError)
+
+
+async def test_commands_wait_while_pipelines_are_out_then_go_together(clean_redis, monkeypatch):
+    sizes = []
+    send = habbo_redis._send
+
+    async def counted(calls):
+        sizes.append(len(calls))
+        await send(calls)
+
+    monkeypatch.setattr(habbo_redis, "_send", counted)
+    key = live_key()
+    busy = []
+    for _ in range(IN_FLIGHT):
+        busy.append(asyncio.ensure_future(run_script(BUSY, [key], [300_000])))
+        await asyncio.sleep(0.01)  # out in a pipeline of its own
+    counts = []
+    for _ in range(10):  # each in a later turn of the loop, while the busy pipelines are out
+        counts.append(asyncio.ensure_future(batched("INCR", key)))
+        await asyncio.sleep(0.001)
+    assert await asyncio.gather(*busy) == [1] * IN_FLIGHT
+    assert await asyncio.gather(*counts) == list(range(1, 11))
+    assert sizes == [1] * IN_FLIGHT + [10]
 
 
 async def test_a_redis_out_of_reach_fails_every_call(settings):
