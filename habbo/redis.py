@@ -108,7 +108,7 @@ class _Batch:
 
     def add(self, call: "Script | tuple", options: dict) -> asyncio.Future:
         loop = asyncio.get_running_loop()
-        if not self.waiting and len(self.sending) < IN_FLIGHT:
+        if not self.waiting:
             loop.call_soon(self._send_waiting)
         future = loop.create_future()
         self.waiting.append((call, options, future))
