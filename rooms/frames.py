@@ -9,7 +9,6 @@ what the socket really sends against these models.
 
 from typing import Annotated, Literal
 
-import orjson
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 Tile = tuple[int, int]
@@ -272,8 +271,10 @@ AnyFrame = TypeAdapter(Annotated[Frame, Field(union_mode="left_to_right")])
 
 
 def frame_text(frame: Frame) -> str:
-    """A frame as the socket sends it (and as rooms.fanout publishes it)."""
-    return orjson.dumps(frame.model_dump(mode="json")).decode()
+    """A frame as the socket sends it (and as rooms.fanout publishes it):
+    compact JSON, straight from pydantic's core (half the CPU of a dict
+    through orjson for a room's snapshot)."""
+    return frame.model_dump_json()
 
 
 def batch_text(texts: list[str]) -> str:
