@@ -11,6 +11,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from rooms.floorplan import FloorPlan
+from rooms.frames import Wave
 from rooms.live import JOINED, STEP_MS, TAKEN, Avatar, LiveRoom, now_ms
 from rooms.models import Room
 from rooms.movement import entry_walk, taken_tiles
@@ -60,6 +61,23 @@ async def test_the_entry_script_refuses_a_tile_someone_took_meanwhile(clean_redi
     assert (await live.join(_avatar(4, [(0, 2), (1, 1), (2, 1), (3, 1)], now), 10, target=(3, 1))).outcome == JOINED
     assert (await live.join(_avatar(5, [(0, 2), (0, 3)], now), 10, target=(3, 1))).outcome == TAKEN
     assert (await live.join(_avatar(5, [(0, 2), (0, 3)], now), 10, target=(2, 1))).outcome == JOINED
+
+
+async def test_the_entry_script_finds_tiles_in_avatars_the_scripts_wrote_and_in_big_rooms(clean_redis):
+    """The script decodes only avatars whose JSON holds the tile's text: it
+    must find it as the scripts' own JSON encoder writes it too, and tell
+    (1, 23) from (12, 3) and (2, 3)."""
+    live = LiveRoom(uuid.uuid4())
+    now = now_ms()
+    first = _avatar(1, [(0, 2)], now)
+    assert (await live.join(first, 10)).outcome == JOINED
+    # Rewritten by a script (its cjson), standing at (12, 3).
+    assert await live.change(1, first.conn, {"path": [[12, 3]], "started_at": now}, Wave(user=1))
+    assert '"path":[[12,3]]' in (await live.stored())["1"]
+    assert (await live.join(_avatar(2, [(0, 2), (12, 3)], now), 10, target=(12, 3))).outcome == TAKEN
+    assert (await live.join(_avatar(2, [(0, 2), (2, 3)], now), 10, target=(2, 3))).outcome == JOINED
+    assert (await live.join(_avatar(3, [(0, 2), (1, 23)], now), 10, target=(1, 23))).outcome == JOINED
+    assert (await live.join(_avatar(4, [(0, 2), (1, 23)], now), 10, target=(1, 23))).outcome == TAKEN
 
 
 @pytest.fixture
