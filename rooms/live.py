@@ -22,6 +22,7 @@ then enters the room with that number; the highest claim owns the avatar,
 whichever step runs first (see _CLAIM and _ENTER).
 """
 
+import functools
 import json
 import time
 from dataclasses import dataclass
@@ -90,6 +91,10 @@ class _StoredAvatarView(AvatarView):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+# An avatar's stored JSON changes only when it does (a walk, new looks), so
+# while a room fills every entrant's snapshot would parse the same ones
+# again: the last few thousand are kept (frozen views, a few MiB a process).
+@functools.lru_cache(maxsize=4096)
 def public_of(raw: str) -> AvatarView:
     """Avatar.from_json(raw).public() in one step, parsed and checked in
     pydantic's core: half the CPU, and a snapshot holds a room's worth."""
