@@ -140,15 +140,18 @@ func (r *run) client(i int, wg *sync.WaitGroup) {
 		return
 	}
 	defer conn.Close()
-	var snapshot struct {
-		You int64 `json:"you"`
+	_, first, err := conn.ReadMessage()
+	if err != nil {
+		r.fail(fmt.Errorf("snapshot: %w", err))
+		return
 	}
-	if err := conn.ReadJSON(&snapshot); err != nil {
+	you, err := snapshotYou(first)
+	if err != nil {
 		r.fail(fmt.Errorf("snapshot: %w", err))
 		return
 	}
 	r.mu.Lock()
-	r.byUser[snapshot.You] = i
+	r.byUser[you] = i
 	r.mu.Unlock()
 	room := r.members[p.Room]
 	room.Add(1)
@@ -220,8 +223,23 @@ var walkPrefix = []byte(`{"type":"walk","user":`)
 // (docs/protocol.md): each walk in it is one delivery.
 var batchPrefix = []byte(`{"type":"batch",`)
 
+// The server writes every message as {"type":"<kind>",...}: one of a kind
+// that carries no walk (user_entered, chat, ...) is skipped undecoded. A
+// client sees a dozen players enter its room, each message the size of an
+// avatar, and decoding them cost the cores the server uses as much as the
+// walks did. Messages written otherwise (the peers') are decoded in full.
+var typePrefix = []byte(`{"type":"`)
+
+func carriesWalks(data []byte) bool {
+	kind, found := bytes.CutPrefix(data, typePrefix)
+	return !found || bytes.HasPrefix(kind, []byte(`walk"`)) || bytes.HasPrefix(kind, []byte(`batch"`))
+}
+
 // walkSenders returns the senders of the walks in a server message.
 func walkSenders(data []byte) []int64 {
+	if !carriesWalks(data) {
+		return nil
+	}
 	if !bytes.HasPrefix(data, batchPrefix) {
 		if user, ok := walkSender(data); ok {
 			return []int64{user}
@@ -265,6 +283,25 @@ func walkSender(data []byte) (int64, bool) {
 		return 0, false
 	}
 	return walk.User, true
+}
+
+// The snapshot begins {"type":"snapshot","you":<id>,: its id is read there,
+// not by decoding the whole room (several KB) for every player entering.
+var snapshotPrefix = []byte(`{"type":"snapshot","you":`)
+
+func snapshotYou(data []byte) (int64, error) {
+	if rest, found := bytes.CutPrefix(data, snapshotPrefix); found {
+		if end := bytes.IndexByte(rest, ','); end > 0 {
+			if you, err := strconv.ParseInt(string(rest[:end]), 10, 64); err == nil {
+				return you, nil
+			}
+		}
+	}
+	var snapshot struct {
+		You int64 `json:"you"`
+	}
+	err := json.Unmarshal(data, &snapshot)
+	return snapshot.You, err
 }
 
 func quantile(sorted []float64, q float64) *float64 {

@@ -33,6 +33,10 @@ func TestWalkSenders(t *testing.T) {
 	}{
 		{`{"type":"walk","user":42,"path":[[1,2]],"started_at":1}`, []int64{42}},
 		{`{"type":"chat","user":42,"text":"hi"}`, nil},
+		{`{"type":"user_entered","user":{"id":5,"path":[[1,2]]}}`, nil},
+		{`{"type":"walking","user":42}`, nil},
+		{`{"type": "walk", "user": 7, "path": [], "started_at": 1}`, []int64{7}},
+		{`{"user":9,"type":"walk"}`, []int64{9}},
 		{`{"type":"batch","frames":[{"type":"walk","user":3,"path":[[1,2]],"started_at":1},` +
 			`{"type":"user_entered","user":{"id":5}},{"type":"chat","user":4,"text":"hi"},` +
 			`{"type":"walk","user":7,"path":[],"started_at":2}]}`, []int64{3, 7}},
@@ -42,6 +46,26 @@ func TestWalkSenders(t *testing.T) {
 		users := walkSenders([]byte(c.message))
 		if fmt.Sprint(users) != fmt.Sprint(c.users) {
 			t.Errorf("walkSenders(%s) = %v; want %v", c.message, users, c.users)
+		}
+	}
+}
+
+func TestSnapshotYou(t *testing.T) {
+	cases := []struct {
+		message string
+		you     int64
+		ok      bool
+	}{
+		{`{"type":"snapshot","you":42,"now":1,"room":{"id":"r"},"avatars":[]}`, 42, true},
+		{`{"type": "snapshot", "you": 12, "now": 1}`, 12, true},
+		{`{"now":1,"you":3}`, 3, true},
+		{`{"type":"snapshot","you":x,`, 0, false},
+		{`not json`, 0, false},
+	}
+	for _, c := range cases {
+		you, err := snapshotYou([]byte(c.message))
+		if you != c.you || (err == nil) != c.ok {
+			t.Errorf("snapshotYou(%s) = %d, %v; want %d, ok %v", c.message, you, err, c.you, c.ok)
 		}
 	}
 }
