@@ -267,13 +267,22 @@ func walkSenders(data []byte) []int64 {
 	return users
 }
 
-func walkSender(data []byte) (int64, bool) {
-	if rest, found := bytes.CutPrefix(data, walkPrefix); found {
+// numberAfter reads the integer between prefix and the next comma, if data
+// begins with prefix.
+func numberAfter(data, prefix []byte) (int64, bool) {
+	if rest, found := bytes.CutPrefix(data, prefix); found {
 		if end := bytes.IndexByte(rest, ','); end > 0 {
-			if user, err := strconv.ParseInt(string(rest[:end]), 10, 64); err == nil {
-				return user, true
+			if n, err := strconv.ParseInt(string(rest[:end]), 10, 64); err == nil {
+				return n, true
 			}
 		}
+	}
+	return 0, false
+}
+
+func walkSender(data []byte) (int64, bool) {
+	if user, ok := numberAfter(data, walkPrefix); ok {
+		return user, true
 	}
 	var walk struct {
 		Type string `json:"type"`
@@ -290,12 +299,8 @@ func walkSender(data []byte) (int64, bool) {
 var snapshotPrefix = []byte(`{"type":"snapshot","you":`)
 
 func snapshotYou(data []byte) (int64, error) {
-	if rest, found := bytes.CutPrefix(data, snapshotPrefix); found {
-		if end := bytes.IndexByte(rest, ','); end > 0 {
-			if you, err := strconv.ParseInt(string(rest[:end]), 10, 64); err == nil {
-				return you, nil
-			}
-		}
+	if you, ok := numberAfter(data, snapshotPrefix); ok {
+		return you, nil
 	}
 	var snapshot struct {
 		You int64 `json:"you"`
