@@ -226,8 +226,8 @@ var batchPrefix = []byte(`{"type":"batch",`)
 // The server writes every message as {"type":"<kind>",...}: one of a kind
 // that carries no walk (user_entered, chat, ...) is skipped undecoded. A
 // client sees a dozen players enter its room, each message the size of an
-// avatar, and decoding them cost the cores the server uses as much as the
-// walks did. Messages written otherwise (the peers') are decoded in full.
+// avatar, and decoding them took CPU from the server on the same cores.
+// Messages written otherwise (the peers') are decoded in full.
 var typePrefix = []byte(`{"type":"`)
 
 func carriesWalks(data []byte) bool {
