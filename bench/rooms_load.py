@@ -234,6 +234,7 @@ def main():
         "client_failures": outcome["client_failures"],
         "first_client_error": outcome.get("first_error"),
         "entered_s": round(outcome["entered_s"], 1),
+        "entered_by_s": outcome["entered_by_s"],
         **({"idle_cpu_pct": round(idle["cpu_pct"], 1),
             # What the servers grew by with everyone in (and nobody walking), per socket.
             "rss_per_socket_kib": round((idle["rss_mb"] - rss_empty) * 1024 / args.clients, 1)} if idle else {}),

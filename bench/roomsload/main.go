@@ -50,20 +50,23 @@ type config struct {
 }
 
 type result struct {
-	Event      string   `json:"event"`
-	Walks      int64    `json:"walks"`
-	Expected   int64    `json:"expected"`
-	Received   int64    `json:"received"`
-	MeasuredS  float64  `json:"measured_s"`
-	EnteredS   float64  `json:"entered_s"`
-	P50        *float64 `json:"p50_ms"`
-	P90        *float64 `json:"p90_ms"`
-	P99        *float64 `json:"p99_ms"`
-	Max        *float64 `json:"max_ms"`
-	Mean       *float64 `json:"mean_ms"`
-	Failures   int64    `json:"client_failures"`
-	FirstError string   `json:"first_error,omitempty"`
-	Windows    []window `json:"windows"`
+	Event     string  `json:"event"`
+	Walks     int64   `json:"walks"`
+	Expected  int64   `json:"expected"`
+	Received  int64   `json:"received"`
+	MeasuredS float64 `json:"measured_s"`
+	EnteredS  float64 `json:"entered_s"`
+	// By when half, nine in ten and 99 in 100 of the clients were in: a late
+	// few (a straggler) look different from everyone entering slowly.
+	EnteredBy  map[string]*float64 `json:"entered_by_s"`
+	P50        *float64            `json:"p50_ms"`
+	P90        *float64            `json:"p90_ms"`
+	P99        *float64            `json:"p99_ms"`
+	Max        *float64            `json:"max_ms"`
+	Mean       *float64            `json:"mean_ms"`
+	Failures   int64               `json:"client_failures"`
+	FirstError string              `json:"first_error,omitempty"`
+	Windows    []window            `json:"windows"`
 }
 
 // window is the latency of the walks sent in one stretch of the run, to show
@@ -88,6 +91,7 @@ type run struct {
 	cfg       config
 	base      time.Time
 	sentAt    []atomic.Int64 // nanoseconds since base of each client's latest walk
+	inAt      []atomic.Int64 // nanoseconds since base of each client's snapshot (0: never in)
 	measured  []atomic.Bool  // whether that walk is counted
 	measuring atomic.Bool
 	walks     atomic.Int64
@@ -105,6 +109,17 @@ type run struct {
 	stopAt    time.Time
 	latMu     sync.Mutex
 	latencies []sample
+}
+
+func (r *run) enteredBy() map[string]*float64 {
+	var in []float64
+	for k := range r.inAt {
+		if at := r.inAt[k].Load(); at > 0 {
+			in = append(in, float64(at)/1e9)
+		}
+	}
+	sort.Float64s(in)
+	return map[string]*float64{"p50": quantile(in, 0.5), "p90": quantile(in, 0.9), "p99": quantile(in, 0.99)}
 }
 
 func (r *run) fail(err error) {
@@ -153,6 +168,7 @@ func (r *run) client(i int, wg *sync.WaitGroup) {
 	r.mu.Lock()
 	r.byUser[you] = i
 	r.mu.Unlock()
+	r.inAt[i].Store(int64(time.Since(r.base)))
 	room := r.members[p.Room]
 	room.Add(1)
 	leaveQueue()
@@ -336,7 +352,7 @@ func main() {
 	}
 	n := len(cfg.Players)
 	r := &run{
-		cfg: cfg, base: time.Now(), sentAt: make([]atomic.Int64, n), measured: make([]atomic.Bool, n),
+		cfg: cfg, base: time.Now(), sentAt: make([]atomic.Int64, n), inAt: make([]atomic.Int64, n), measured: make([]atomic.Bool, n),
 		members: map[string]*atomic.Int64{}, byUser: map[int64]int{}, start: make(chan struct{}),
 		entering: make(chan struct{}, cfg.Entering),
 	}
@@ -393,7 +409,7 @@ func main() {
 	res := result{
 		Event: "result", Walks: r.walks.Load(), Expected: r.expected.Load(), Received: r.received.Load(),
 		MeasuredS: measured, P50: quantile(lat, 0.50), P90: quantile(lat, 0.90), P99: quantile(lat, 0.99),
-		Failures: r.failures.Load(), EnteredS: entered,
+		Failures: r.failures.Load(), EnteredS: entered, EnteredBy: r.enteredBy(),
 	}
 	for w := 0; w*windowS < int(cfg.DurationS); w++ {
 		in := byWindow[w]
