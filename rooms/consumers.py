@@ -94,9 +94,6 @@ class RoomConsumer(TradingSocket, SmallClientMessages, WithoutDbHopPerMessage, A
         except presence.Replaced:
             await fanout().leave(self.room.id, self)
             return await self.close(CLOSE_REPLACED, "logged in elsewhere")
-        except EventBusUnavailable:
-            await fanout().leave(self.room.id, self)
-            return await self.close(CLOSE_UNAVAILABLE, "the hotel cannot let you in right now; try again")
         except BaseException:
             await fanout().leave(self.room.id, self)
             raise

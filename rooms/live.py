@@ -149,6 +149,17 @@ local function occupancy(room_key, seq_key)
   redis.call('SET', seq_key, seq)
   return redis.call('HLEN', room_key), seq
 end
+-- Park an outbox entry (habbo.bus.outbox) in KEYS[4], given the count after
+-- the change and its number: a process killed right after still leaves the
+-- event to be published.
+local function park(entry_json, present, seq)
+  local entry = cjson.decode(entry_json)
+  entry['envelope']['payload']['present'] = present
+  entry['envelope']['payload']['seq'] = seq
+  local parked = cjson.encode(entry)
+  redis.call('RPUSH', KEYS[4], parked)
+  return parked
+end
 """
 # A socket claims the player: it becomes their one socket, with a claim
 # number that only grows, and learns the socket it replaced (ARGV[1]: {room,
@@ -169,7 +180,8 @@ return {claim, previous}
 # Enter with claim ARGV[7]. A player already here keeps their avatar (path,
 # visit), now on this connection, unless a later claim owns it (then this
 # socket was replaced before it got in); a newcomer is announced
-# (user_entered) in the same step. So under any interleaving of two
+# (user_entered) and its room.user_entered parked (ARGV[13], an outbox
+# entry; '': none) in the same step. So under any interleaving of two
 # entries the later claim owns the avatar. A newcomer stepping in from
 # the door to tile ARGV[10], ARGV[11] enters only if nobody stands on it,
 # steps onto it or heads for it at time ARGV[12] (as rooms.movement.taken_tiles
@@ -211,12 +223,13 @@ elseif ARGV[10] ~= '' and taken(tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber
 end
 redis.call('HSET', KEYS[1], ARGV[1], raw)
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
-local present, seq = 0, 0
+local present, seq, parked = 0, 0, ''
 if outcome == 1 then
   present, seq = occupancy(KEYS[1], KEYS[3])
   redis.call('SPUBLISH', ARGV[8], ARGV[9])
+  if ARGV[13] ~= '' then parked = park(ARGV[13], present, seq) end
 end
-return {outcome, raw, present, seq}
+return {outcome, raw, present, seq, parked}
 """ % {"step": STEP_MS}
 # Move an avatar, and announce it, only if it still belongs to connection ARGV[2].
 # Only its walk is taken from ARGV[3]: its looks may have changed since this
@@ -256,12 +269,7 @@ redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('SPUBLISH', ARGV[3], ARGV[4])
 local present, seq = occupancy(KEYS[1], KEYS[3])
 if ARGV[5] == '' then return '' end
-local entry = cjson.decode(ARGV[5])
-entry['envelope']['payload']['present'] = present
-entry['envelope']['payload']['seq'] = seq
-local parked = cjson.encode(entry)
-redis.call('RPUSH', KEYS[4], parked)
-return parked
+return park(ARGV[5], present, seq)
 """
 # Mark avatars (ARGV: now, then user id and connection pairs) alive; return
 # the connections whose avatar is no longer theirs.
@@ -312,6 +320,7 @@ class Entry:
     avatar: Avatar | None  # as stored: a player already here keeps their path and visit
     present: int  # JOINED: players in the room after, and the change's number (see _OCCUPANCY)
     seq: int
+    parked: str | None = None  # JOINED with an outbox entry: the entry as parked
 
 
 async def claim_user(user_id: int, room_id, conn: str, channel: str) -> Claim:
@@ -338,17 +347,20 @@ class LiveRoom:
         self.seen_key = f"{self.key}:seen"
         self.seq_key = f"{self.key}:seq"
 
-    async def join(self, avatar: Avatar, capacity: int, *, target: Tile | None = None) -> "Entry":
+    async def join(self, avatar: Avatar, capacity: int, *, target: Tile | None = None,
+                   outbox_entry: str = "") -> "Entry":
         """Enter the room with the avatar's claim (see _ENTER); a newcomer
-        walking in to `target` only if nobody has taken it meanwhile."""
+        walking in to `target` only if nobody has taken it meanwhile, with
+        `outbox_entry` (its room.user_entered, completed with the count
+        after) parked in the same step (for habbo.bus.outbox.publish_soon)."""
         entered = frame_text(UserEntered(user=avatar.public()))
-        reply = await run_script(_ENTER, [self.key, self.seen_key, self.seq_key], [
+        reply = await run_script(_ENTER, [self.key, self.seen_key, self.seq_key, outbox_key(self.tag)], [
             avatar.id, avatar.to_json(), capacity, now_ms(), avatar.conn, avatar.channel, avatar.claim,
-            frames_channel(self.room_id), entered, *(target or ("", "")), avatar.started_at])
+            frames_channel(self.room_id), entered, *(target or ("", "")), avatar.started_at, outbox_entry])
         if reply[0] in (FULL, TAKEN, SUPERSEDED):
             return Entry(reply[0], None, 0, 0)
-        outcome, raw, present, seq = reply
-        return Entry(outcome, Avatar.from_json(raw), present, seq)
+        outcome, raw, present, seq, parked = reply
+        return Entry(outcome, Avatar.from_json(raw), present, seq, parked or None)
 
     async def move(self, avatar: Avatar, frame: Walk) -> bool:
         """Store a moved avatar and broadcast `frame` to the room, unless

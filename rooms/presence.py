@@ -15,7 +15,6 @@ from django.conf import settings
 from chat.selectors import RECENT_LINES, recent_lines
 from habbo import presence, socket_layer, versions
 from habbo.bus import outbox
-from habbo.bus.producer import EventBusUnavailable, apublish
 from habbo.loops import per_loop
 from habbo.models import User
 from habbo.redis import REDIS_DOWN, failed, one_round_trip
@@ -109,8 +108,11 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ent
     """Put the player in the room at the door, stepping in to the nearest
     free tile (or where their other socket had them).
 
-    Raises RoomFull, Replaced, or EventBusUnavailable (then this entry is
-    undone, and the player's other socket, if any, stays where it is).
+    Raises RoomFull or Replaced. A newcomer's room.user_entered is parked
+    in the room's outbox in the step that lets them in, and published
+    moments later with the others' (habbo.bus.outbox.publish_soon): the
+    player does not wait for Kafka, and while Kafka is down gets in all the
+    same, the event left for a drain.
     """
     live = LiveRoom(room.id)
     # This process's entries into a room take turns at picking a tile: at
@@ -139,19 +141,7 @@ async def enter(room: LoadedRoom, user: User, *, conn: str, channel: str) -> Ent
     if entry.outcome == SUPERSEDED:
         raise Replaced
     if entry.outcome == JOINED:
-        entered = UserEntered(room_id=room.id, user_id=user.pk, visit_id=entry.avatar.visit, present=entry.present,
-                              seq=entry.seq)
-        try:
-            await apublish(entered, actor=user.pk)
-        except EventBusUnavailable:
-            # Out again, with a room.user_left parked (the count must follow,
-            # and a publish that timed out may still have reached Kafka) ...
-            if not await _take_out(room, entry.avatar, actor=user.pk, publish=False):
-                # ... unless another socket of the player took the avatar over
-                # meanwhile: the visit goes on, so its start must be told.
-                await outbox.park(entered, actor=user.pk, tagged=live.tag)
-            await restore_user(user.pk, conn, claim.previous)
-            raise
+        outbox.publish_soon(entry.parked, live.tag)
     # Only now, with the player in, does their other socket (if any) go.
     if claim.previous and claim.previous["conn"] != conn:
         try:
@@ -169,6 +159,7 @@ async def _join(room: LoadedRoom, user: User, conn: str, channel: str, claim: in
     furniture = fanout().furniture(room.id)
     blocked = furniture.blocking if furniture else set()
     visit = uuid.uuid4().hex
+    entered = outbox.entry(UserEntered(room_id=room.id, user_id=user.pk, visit_id=visit), actor=user.pk)
     for attempt in range(ENTRY_ATTEMPTS):
         now = now_ms()
         if attempt:
@@ -179,7 +170,7 @@ async def _join(room: LoadedRoom, user: User, conn: str, channel: str, claim: in
         # Someone else may take the tile before this entry is stored: then
         # look again; the last attempt enters whatever happened meanwhile.
         target = path[-1] if len(path) > 1 and attempt < ENTRY_ATTEMPTS - 1 else None
-        entry = await live.join(fresh, room.capacity, target=target)
+        entry = await live.join(fresh, room.capacity, target=target, outbox_entry=entered)
         if entry.outcome != TAKEN:
             break
     return entry, others

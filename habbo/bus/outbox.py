@@ -1,9 +1,11 @@
 """Events that must be published but whose moment cannot wait for Kafka.
 
-A player leaving a room while Kafka is down still has to be counted out.
-Such an event is parked in a Redis list first (by the same script that
-changes the live state, for room.user_left: rooms.live), then published, and
-only then taken off the list. A process killed at any point leaves the entry
+A player leaving a room while Kafka is down still has to be counted out,
+and one entering is let in and counted once Kafka is back. Such an event
+(room.user_left, room.user_entered) is parked in a Redis list by the same
+script that changes the live state (rooms.live), then published (a leave's
+at once; entries' together, moments later: publish_soon), and only then
+taken off the list. A process killed at any point leaves the entry
 parked, and any web process publishes it later (drain). An entry may so be
 published twice, never not at all: the consumers' dedupe by event id makes a
 repeat harmless.
@@ -24,7 +26,7 @@ import time
 from django.conf import settings
 
 from habbo.bus.events import Envelope, Event
-from habbo.bus.producer import EventBusUnavailable, apublish_envelope
+from habbo.bus.producer import apublish_many
 from habbo.loops import per_loop
 from habbo.redis import redis
 
@@ -35,6 +37,10 @@ DRAIN_OUTBOXES = 20  # outboxes one drain() looks at
 # entry asks for one, and a drain costs a Redis round trip even when nothing
 # is parked (bench/README.md, "Entering").
 DRAIN_EVERY_S = 1.0
+# publish_soon() gathers what is parked this long: a room filling up parks
+# an entry every few milliseconds, and each publish on its own cost the
+# broker a request and the web process a wake-up (bench/README.md, "Tenth session").
+PUBLISH_AFTER_S = 0.02
 
 
 def outbox_key(tagged: str) -> str:
@@ -47,10 +53,11 @@ def _index_key() -> str:
     return f"live:outboxes:{settings.KAFKA_TOPIC_PREFIX}"
 
 
-async def outbox_listed(tagged: str) -> None:
-    """List the outbox in the index (if it is not yet): before parking an
-    entry in it, and again when the entry is left for the drain."""
-    await redis().zadd(_index_key(), {tagged: int(time.time() * 1000)}, nx=True)
+async def outbox_listed(*tagged: str) -> None:
+    """List the outboxes in the index (those not listed yet): before parking
+    an entry in one, and again when the entry is left for the drain."""
+    now = int(time.time() * 1000)
+    await redis().zadd(_index_key(), dict.fromkeys(tagged, now), nx=True)
 
 
 def entry(event: Event, *, actor: int | None) -> str:
@@ -59,49 +66,93 @@ def entry(event: Event, *, actor: int | None) -> str:
     return json.dumps({"topic": event.TOPIC.full_name, "envelope": envelope.model_dump(mode="json")})
 
 
-async def park(event: Event, *, actor: int | None, tagged: str) -> str:
-    """Park an event for drain() to publish, in the outbox of `tagged`."""
-    parked = entry(event, actor=actor)
-    await outbox_listed(tagged)
-    await redis().rpush(outbox_key(tagged), parked)
-    await outbox_listed(tagged)
-    return parked
-
-
 async def publish_parked(parked: str, tagged: str) -> bool:
     """Publish one parked entry and take it off the list; False if Kafka did
     not take it (it stays parked)."""
-    try:
-        item = json.loads(parked)
-        topic, envelope = item["topic"], Envelope.model_validate(item["envelope"])
-    except (ValueError, KeyError, TypeError):
-        log.error("dropping an unreadable outbox entry: %.200s", parked)
-        await redis().lrem(outbox_key(tagged), 1, parked)
-        return True
-    try:
-        await apublish_envelope(topic, envelope)
-    except EventBusUnavailable as exc:
-        log.warning("%s %s stays parked: %s", envelope.type, envelope.id, exc)
-        await outbox_listed(tagged)
-        return False
-    await redis().lrem(outbox_key(tagged), 1, parked)
-    return True
+    return await publish_parked_many([(parked, tagged)]) == 1
+
+
+async def publish_parked_many(items: list[tuple[str, str]]) -> int:
+    """Publish parked entries (each with its outbox's tag) together, in one
+    request where one by one each would be a request and a wake-up of its
+    own, and take each Kafka acknowledged off its outbox. Returns how many
+    went (an unreadable entry goes too: dropped); the others stay parked."""
+    readable, dropped = [], 0
+    for parked, tagged in items:
+        try:
+            item = json.loads(parked)
+            readable.append((parked, tagged, item["topic"], Envelope.model_validate(item["envelope"])))
+        except (ValueError, KeyError, TypeError):
+            log.error("dropping an unreadable outbox entry: %.200s", parked)
+            await redis().lrem(outbox_key(tagged), 1, parked)
+            dropped += 1
+    acked = await apublish_many([(topic, envelope) for _, _, topic, envelope in readable])
+    await asyncio.gather(*(redis().lrem(outbox_key(tagged), 1, parked)
+                           for (parked, tagged, _, _), ok in zip(readable, acked) if ok))
+    unpublished = [(tagged, envelope) for (_, tagged, _, envelope), ok in zip(readable, acked) if not ok]
+    for tagged, envelope in unpublished:
+        log.warning("%s %s stays parked: Kafka did not acknowledge it in time", envelope.type, envelope.id)
+    if unpublished:
+        await outbox_listed(*{tagged for tagged, _ in unpublished})
+    return dropped + sum(acked)
 
 
 async def drain(limit: int = 50) -> int:
-    """Publish parked events, each outbox's oldest first; stop at the first failure."""
+    """Publish parked events, up to `limit` of each outbox together, oldest
+    outboxes first; stop at the first outbox Kafka did not take in full."""
     sent = 0
     listed = await redis().zrange(_index_key(), 0, DRAIN_OUTBOXES - 1, withscores=True)
     for tagged, _ in listed:
-        for parked in await redis().lrange(outbox_key(tagged), 0, limit - 1):
-            if not await publish_parked(parked, tagged):
-                return sent
-            sent += 1
+        parked = await redis().lrange(outbox_key(tagged), 0, limit - 1)
+        went = await publish_parked_many([(entry, tagged) for entry in parked])
+        sent += went
+        if went < len(parked):
+            return sent
         if not await redis().llen(outbox_key(tagged)):
             await redis().zrem(_index_key(), tagged)
             if await redis().llen(outbox_key(tagged)):  # parked meanwhile
                 await outbox_listed(tagged)
     return sent
+
+
+class _Publisher:
+    def __init__(self):
+        self.waiting: list[tuple[str, str]] = []  # parked entries and their outboxes' tags
+        self.task: asyncio.Task | None = None  # the one that takes them
+        self.running: set[asyncio.Task] = set()  # kept: the event loop holds tasks only weakly
+
+
+_publisher = per_loop(_Publisher)
+
+
+def publish_soon(parked: str, tagged: str) -> None:
+    """Publish a parked entry within PUBLISH_AFTER_S, together with the
+    others parked meanwhile, for a caller that need not wait for Kafka (a
+    player entering a room). What Kafka does not take stays for a drain."""
+    publisher = _publisher()
+    publisher.waiting.append((parked, tagged))
+    if publisher.task is None:
+        publisher.task = asyncio.create_task(_publish_waiting(publisher), name="outbox-publish")
+        publisher.running.add(publisher.task)
+        publisher.task.add_done_callback(publisher.running.discard)
+
+
+async def _publish_waiting(publisher: _Publisher) -> None:
+    await asyncio.sleep(PUBLISH_AFTER_S)
+    items, publisher.waiting, publisher.task = publisher.waiting, [], None
+    try:
+        # Listed after parking, once for the lot: the entries already wait in
+        # their outboxes, and one not listed (this process killed first, or
+        # the index's Redis node down) is found at its room's next entry or
+        # leave, which list the outbox again. An entry need not wait for it.
+        await outbox_listed(*{tagged for _, tagged in items})
+    except Exception:
+        log.warning("%d parked events' outboxes could not be listed", len(items), exc_info=True)
+    try:
+        if await publish_parked_many(items) < len(items):
+            drain_soon()
+    except Exception:  # Redis failed on the way: what is still parked is a drain's
+        log.exception("publishing %d parked events failed; they stay parked", len(items))
 
 
 class _Drainer:

@@ -130,3 +130,41 @@ async def apublish_envelope(topic: str, envelope: Envelope) -> None:
         raise EventBusUnavailable("Kafka did not answer in time") from exc
     if err is not None:
         raise _failure(err)
+
+
+async def apublish_many(messages: list[tuple[str, Envelope]]) -> list[bool]:
+    """Publish (topic, envelope) pairs together and await every acknowledgement,
+    with one wake-up of the event loop for them all; True for each Kafka
+    acknowledged in time. Queued at once, they go in as few requests as the
+    broker's partitions allow, where one by one each is a request of its own."""
+    if not messages:
+        return []
+    loop = asyncio.get_running_loop()
+    all_reported: asyncio.Future = loop.create_future()
+    acked = [False] * len(messages)
+    lock = threading.Lock()
+    waiting = [len(messages)]
+
+    def reported(i: int, ok: bool) -> None:
+        with lock:
+            acked[i] = ok
+            waiting[0] -= 1
+            last = waiting[0] == 0
+        if last:
+            try:
+                loop.call_soon_threadsafe(lambda: all_reported.done() or all_reported.set_result(None))
+            except RuntimeError:
+                pass  # the waiting event loop is gone (shut down); nobody is waiting
+
+    for i, (topic, envelope) in enumerate(messages):
+        try:
+            _produce(topic, envelope, lambda err, _msg, i=i: reported(i, err is None))
+        except EventBusUnavailable:
+            log.warning("%s %s not queued: the producer's queue is full", envelope.type, envelope.id)
+            reported(i, False)
+    try:
+        await asyncio.wait_for(all_reported, _wait_limit())
+    except TimeoutError:
+        pass  # those not reported yet count as not acknowledged
+    with lock:
+        return list(acked)

@@ -112,9 +112,9 @@ async def test_players_entering_at_once_step_to_different_tiles(make_player, roo
     """Through one process they take turns, so none has to look again."""
     attempts, join = [], LiveRoom.join
 
-    async def counted(self, avatar, capacity, *, target=None):
+    async def counted(self, avatar, capacity, **options):
         attempts.append(avatar.id)
-        return await join(self, avatar, capacity, target=target)
+        return await join(self, avatar, capacity, **options)
 
     monkeypatch.setattr(LiveRoom, "join", counted)
     players = [Player(await sync_to_async(make_player)(f"crowd{i}"), room) for i in range(6)]

@@ -1,7 +1,8 @@
-"""The navigator's player count follows the live room state: a room.user_left
-is parked in the outbox in the same step that takes the avatar out, so a web
-process killed while Kafka is down loses none, and each event carries the
-count after it, so the latest change's count holds whatever the order.
+"""The navigator's player count follows the live room state: a
+room.user_entered or room.user_left is parked in the outbox in the same step
+that lets the player in or takes the avatar out, so a web process killed
+while Kafka is down loses none, and each event carries the count after it,
+so the latest change's count holds whatever the order.
 Real daphne, Redis, Kafka, consumers and PostgreSQL."""
 
 import asyncio
@@ -65,9 +66,9 @@ def test_a_leave_while_kafka_is_down_survives_its_web_process(daphne_server, con
         one.proc.send_signal(signal.SIGKILL)
         one.proc.wait()
 
-    # Another process drains the outbox from its room's heartbeat.
+    # Another process drains the outbox (at an entry, or its room's heartbeat).
     two = daphne_server()
-    bob_client = wait_for(lambda: _enter_when_kafka_takes_it(two, room, bob), timeout=60, what="bob in the room")
+    bob_client = stay_in_room(two, room, bob)
     try:
         wait_for(lambda: not parked(room), timeout=60, what="the outbox drained")
         wait_for(lambda: ProcessedEvent.objects.filter(consumer="room-stats").count() == 3, what="all three applied")
@@ -77,12 +78,39 @@ def test_a_leave_while_kafka_is_down_survives_its_web_process(daphne_server, con
         bob_client.wait()
 
 
-def _enter_when_kafka_takes_it(server, room, user):
-    """stay_in_room, or None while the restarted broker refuses the entry (4503)."""
+@pytest.mark.kafka_outage
+def test_an_entry_while_kafka_is_down_lets_the_player_in_and_survives_its_web_process(
+    daphne_server, consumer_process, room, make_player
+):
+    alice, bob = make_player("alice"), make_player("bob")
+    consumer_process("room-stats")
+    one = daphne_server()
+    with kafka_stopped():
+        alice_client = stay_in_room(one, room, alice)
+        # In the room, with her room.user_entered parked in the same step;
+        # her process is killed before Kafka could take it.
+        assert alice.pk in in_room(room)
+        assert [(e["envelope"]["type"], e["envelope"]["payload"]["present"]) for e in parked(room)] == [
+            ("room.user_entered", 1)
+        ]
+        entered_id = parked(room)[0]["envelope"]["id"]
+        one.proc.send_signal(signal.SIGKILL)
+        one.proc.wait()
+        alice_client.kill()
+        alice_client.wait()
+
+    two = daphne_server()
+    bob_client = stay_in_room(two, room, bob)
     try:
-        return stay_in_room(server, room, user)
-    except AssertionError:
-        return None
+        wait_for(lambda: not parked(room), timeout=60, what="the outbox drained")
+        # Her entry was counted, from the outbox; the count follows the room
+        # (her avatar stays until its missed heartbeats clear it).
+        wait_for(lambda: ProcessedEvent.objects.filter(consumer="room-stats", event_id=entered_id).exists(),
+                 what="alice's entry applied")
+        wait_for(lambda: player_count(room) == len(in_room(room)), what="the count following the room")
+    finally:
+        bob_client.kill()
+        bob_client.wait()
 
 
 def test_the_latest_change_holds_whatever_the_order(room, make_player):
