@@ -91,7 +91,7 @@ async def publish_parked_many(items: list[tuple[str, str]]) -> int:
                            for (parked, tagged, _, _), ok in zip(readable, acked) if ok))
     unpublished = [(tagged, envelope) for (_, tagged, _, envelope), ok in zip(readable, acked) if not ok]
     for tagged, envelope in unpublished:
-        log.warning("%s %s stays parked: Kafka did not acknowledge it in time", envelope.type, envelope.id)
+        log.warning("%s %s stays parked: Kafka did not acknowledge it (in time, or at all)", envelope.type, envelope.id)
     if unpublished:
         await outbox_listed(*{tagged for tagged, _ in unpublished})
     return dropped + sum(acked)

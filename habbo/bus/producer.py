@@ -159,8 +159,8 @@ async def apublish_many(messages: list[tuple[str, Envelope]]) -> list[bool]:
     for i, (topic, envelope) in enumerate(messages):
         try:
             _produce(topic, envelope, lambda err, _msg, i=i: reported(i, err is None))
-        except EventBusUnavailable:
-            log.warning("%s %s not queued: the producer's queue is full", envelope.type, envelope.id)
+        except EventBusUnavailable as exc:  # a full queue, or the producer failed for good
+            log.warning("%s %s not queued: %s", envelope.type, envelope.id, exc)
             reported(i, False)
     try:
         await asyncio.wait_for(all_reported, _wait_limit())
